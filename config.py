@@ -11,6 +11,8 @@ import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from index.search import SearchSettings
+
 ROOT = Path(__file__).resolve().parent
 
 
@@ -26,9 +28,7 @@ class Config:
     index_dir: Path = field(default_factory=lambda: _env_path("ASK_INDEX_DIR", ROOT / "data" / "index"))
     cache_dir: Path = field(default_factory=lambda: _env_path("ASK_CACHE_DIR", ROOT / "data" / "cache"))
     benchmark_dir: Path = field(
-        default_factory=lambda: _env_path(
-            "ASK_BENCHMARK_DIR", ROOT.parent / "shared" / "benchmarks" / "multihop-rag"
-        )
+        default_factory=lambda: _env_path("ASK_BENCHMARK_DIR", ROOT.parent / "shared" / "benchmarks" / "multihop-rag")
     )
 
     # Chunking, in the embedder's own tokens
@@ -47,3 +47,15 @@ class Config:
     rrf_k: int = 60
     publisher_boost: float = 1.0
     date_boost: float = 0.5
+    candidates: int = 100
+
+    def search_settings(self) -> SearchSettings:
+        return SearchSettings(
+            fusion=self.fusion,
+            bm25_weight=self.bm25_weight,
+            dense_weight=self.dense_weight,
+            rrf_k=self.rrf_k,
+            publisher_boost=self.publisher_boost,
+            date_boost=self.date_boost,
+            candidates=self.candidates,
+        )

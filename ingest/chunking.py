@@ -15,18 +15,20 @@ from ingest.types import Chunk, Document
 TokenCounter = Callable[[list[str]], list[int]]
 
 # Words after which a full stop does not end a sentence.
-_TITLES = {
-    "mr", "mrs", "ms", "dr", "prof", "sr", "jr", "st", "gen", "sen", "rep", "gov", "lt", "col",
-    "capt", "sgt", "rev", "hon", "pres", "no", "nos", "vol", "art", "fig", "inc", "ltd", "co",
-    "corp", "bros", "vs", "etc", "approx", "dept", "est", "jan", "feb", "mar", "apr", "jun", "jul",
-    "aug", "sep", "sept", "oct", "nov", "dec", "mt", "ft", "op", "cf", "al",
-}
+_TITLES = set(
+    (
+        "mr mrs ms dr prof sr jr st gen sen rep gov lt col capt sgt rev hon pres no nos vol art fig "
+        "inc ltd co corp bros vs etc approx dept est jan feb mar apr jun jul aug sep sept oct nov "
+        "dec mt ft op cf al"
+    ).split()
+)
 # After a dotted abbreviation ("U.K.", "U.S."), these words still begin a new sentence.
-_STARTERS = {
-    "the", "a", "an", "he", "she", "it", "they", "we", "i", "this", "that", "these", "those",
-    "in", "on", "at", "but", "and", "its", "his", "her", "their", "there", "as", "for", "after",
-    "since", "while", "when", "according", "meanwhile", "however", "both", "some", "many",
-}
+_STARTERS = set(
+    (
+        "the a an he she it they we i this that these those in on at but and its his her their "
+        "there as for after since while when according meanwhile however both some many"
+    ).split()
+)
 _CANDIDATE = re.compile(r"[.!?]+[\"'”’)\]]*(?=\s)|\n\s*\n")
 _WORD_BEFORE = re.compile(r"([A-Za-z][A-Za-z.]*)\.$")
 
@@ -90,7 +92,7 @@ def chunk(document: Document, count: TokenCounter, max_tokens: int = 200, overla
     spans = split_sentences(document.text)
     sizes = count([document.text[s:e] for s, e in spans])
     fitted: list[tuple[int, int]] = []
-    for span, size in zip(spans, sizes):
+    for span, size in zip(spans, sizes, strict=True):
         fitted.extend(_split_long(document.text, span, max_tokens, count) if size > max_tokens else [span])
     if len(fitted) != len(spans):
         sizes = count([document.text[s:e] for s, e in fitted])
@@ -110,5 +112,5 @@ def chunk(document: Document, count: TokenCounter, max_tokens: int = 200, overla
     texts = [document.text[s:e] for s, e in groups]
     return [
         Chunk(f"{document.id}:{n}", document.id, text, s, e, document.header, n_tokens)
-        for n, ((s, e), text, n_tokens) in enumerate(zip(groups, texts, count(texts)))
+        for n, ((s, e), text, n_tokens) in enumerate(zip(groups, texts, count(texts), strict=True))
     ]

@@ -73,7 +73,7 @@ def normalize_lines(raw: str) -> list[str]:
     """Stray markup removed, runs of spaces squeezed, lines without a word dropped."""
     lines = []
     for line in _TAG.sub(" ", raw.replace("\r\n", "\n").replace("\r", "\n")).split("\n"):
-        line = re.sub(r"[ \t\u00a0\u3000]+", " ", line).strip()
+        line = " ".join(line.split())  # every kind of Unicode space becomes one plain space
         if re.search(r"\w", line):
             lines.append(line)
     return lines
@@ -94,7 +94,7 @@ def drop_boilerplate(lines: list[str], cut_tail: bool = True) -> list[str]:
 def _looks_like_body(line: str) -> bool:
     """Headlines rarely end in a full stop; paragraphs do, or run long."""
     words = len(line.split())
-    return words >= 25 or (words >= 6 and line[-1] in ".!?\"”)")
+    return words >= 25 or (words >= 6 and line[-1] in '.!?"”)')
 
 
 def clean_scraped(raw: str) -> Cleaned:

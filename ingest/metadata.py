@@ -5,19 +5,14 @@ from __future__ import annotations
 import re
 from datetime import date
 
+_MONTH_NAMES = "jan feb mar apr may jun jul aug sep oct nov dec".split()
 _MONTHS = {
-    name: number
-    for number, names in enumerate(
-        [
-            ("jan", "january"), ("feb", "february"), ("mar", "march"), ("apr", "april"),
-            ("may",), ("jun", "june"), ("jul", "july"), ("aug", "august"),
-            ("sep", "sept", "september"), ("oct", "october"), ("nov", "november"),
-            ("dec", "december"),
-        ],
-        start=1,
-    )
-    for name in names
-}
+    **{name: n for n, name in enumerate(_MONTH_NAMES, start=1)},
+    **{name: n for n, name in enumerate(
+        "january february march april may june july august september october november december".split(), start=1
+    )},
+    "sept": 9,
+}  # fmt: skip
 _ISO = re.compile(r"(?<!\d)(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})(?!\d)")
 _MONTH_FIRST = re.compile(r"\b([A-Za-z]{3,9})\.? (\d{1,2})(?:st|nd|rd|th)?,? (\d{4})\b")
 _DAY_FIRST = re.compile(r"\b(\d{1,2})(?:st|nd|rd|th)? ([A-Za-z]{3,9}),? (\d{4})\b")
@@ -25,10 +20,9 @@ _DAY_FIRST = re.compile(r"\b(\d{1,2})(?:st|nd|rd|th)? ([A-Za-z]{3,9}),? (\d{4})\
 # Wire services and large publishers that datelines name without any other marker.
 KNOWN_PUBLISHERS = (
     "China Daily", "Xinhua", "Global Times", "People's Daily", "CGTN", "China News Service",
-    "South China Morning Post", "Science and Technology Daily", "Reuters", "Associated Press",
-    "AFP", "Bloomberg", "BBC", "The Guardian", "Financial Times", "PRNewswire", "Business Wire",
-    "GlobeNewswire",
-)
+    "South China Morning Post", "Science and Technology Daily", "Reuters", "Associated Press", "AFP",
+    "Bloomberg", "BBC", "The Guardian", "Financial Times", "PRNewswire", "Business Wire", "GlobeNewswire",
+)  # fmt: skip
 _WIRE = re.compile(r"/([A-Z][A-Za-z-]{2,30})/\s*--")
 _TRAILING_BUTTONS = {"print", "share", "email", "comment", "comments", "font"}
 
@@ -73,9 +67,8 @@ def find_publisher(text: str, sites: list[str] = ()) -> str | None:
         for i in range(len(words) - size + 1):
             phrase = " ".join(words[i : i + size]).strip(",.;:()")
             squashed = _squash(phrase)
-            if len(squashed) >= 4 and phrase[:1].isupper():
-                if any(squashed in _squash(site) for site in sites):
-                    return phrase
+            if len(squashed) >= 4 and phrase[:1].isupper() and any(squashed in _squash(s) for s in sites):
+                return phrase
     for name in KNOWN_PUBLISHERS:
         if re.search(rf"\b{re.escape(name)}\b", text):
             return name

@@ -50,7 +50,7 @@ def read_file(path: Path) -> list[Record | Skipped]:
     if size == 0:
         raise IngestError("empty file")
     if size > MAX_BYTES:
-        raise IngestError(f"file is {size / 2**20:.0f} MiB, over the {MAX_BYTES // 2**20} MiB limit")
+        raise IngestError(f"file is {_size(size)}, over the {_size(MAX_BYTES)} limit")
     data = path.read_bytes()
     if suffix == ".pdf":
         return [_read_pdf(path, data)]
@@ -62,6 +62,10 @@ def read_file(path: Path) -> list[Record | Skipped]:
     if suffix in (".html", ".htm"):
         return [_read_html(path, text)]
     return [Record(str(path), _require_text(clean_scraped(_strip_markdown(text) if suffix == ".md" else text)))]
+
+
+def _size(n: int) -> str:
+    return f"{n / 2**20:.1f} MiB" if n >= 2**20 else f"{n / 2**10:.1f} KiB"
 
 
 def _decode(data: bytes) -> str:

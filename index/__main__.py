@@ -1,0 +1,127 @@
+"""Command line: python -m index {build,search,stats}. Thin: parse, call one function, print."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from dataclasses import asdict, replace
+from pathlib import Path
+
+from config import Config
+from index import (
+    BuildReport,
+    CorpusEmpty,
+    Filters,
+    IndexProblem,
+    ModelUnavailable,
+    SentenceTransformerEmbedder,
+    build_index,
+    open_retriever,
+)
+from index.store import read_manifest
+from ingest.metadata import parse_date
+
+
+def main(argv: list[str] | None = None) -> int:
+    config = Config()
+    parser = argparse.ArgumentParser(prog="python -m index", description="Build and search the article index.")
+    parser.add_argument("--index-dir", type=Path, default=config.index_dir, help="default: %(default)s")
+    parser.add_argument(
+        "--embedder", default=None, help="sentence-transformers id or folder (default: packaged MiniLM)"
+    )
+    commands = parser.add_subparsers(dest="command", required=True)
+    build = commands.add_parser("build", help="index article files (incremental)")
+    build.add_argument("paths", nargs="*", type=Path, default=[config.articles_dir], help="files or folders")
+    build.add_argument("--chunk-tokens", type=int, default=config.chunk_tokens)
+    build.add_argument("--overlap-sentences", type=int, default=config.overlap_sentences)
+    build.add_argument("--quiet", action="store_true", help="no progress bars")
+    search = commands.add_parser("search", help="search the index")
+    search.add_argument("query")
+    search.add_argument("-k", type=int, default=config.top_k)
+    search.add_argument("--json", action="store_true")
+    search.add_argument("--from", dest="date_from", help="published on or after (YYYY-MM-DD)")
+    search.add_argument("--to", dest="date_to", help="published on or before (YYYY-MM-DD)")
+    search.add_argument("--publisher", action="append", default=[], help="only this publisher (repeatable)")
+    stats = commands.add_parser("stats", help="what the index holds")
+    stats.add_argument("--json", action="store_true")
+    args = parser.parse_args(argv)
+    config = replace(config, index_dir=args.index_dir, embedder=args.embedder)
+    try:
+        if args.command == "build":
+            return _build(args, config)
+        if args.command == "search":
+            return _search(args, config)
+        return _stats(args, config)
+    except (IndexProblem, CorpusEmpty, ModelUnavailable, ValueError) as err:
+        print(f"error: {err}", file=sys.stderr)
+        return 2
+
+
+def _embedder(config: Config) -> SentenceTransformerEmbedder:
+    if config.embedder is None and (config.index_dir / "CURRENT").exists():
+        return SentenceTransformerEmbedder(read_manifest(config.index_dir)["embedder"]["name"])
+    return SentenceTransformerEmbedder(config.embedder)
+
+
+def _build(args: argparse.Namespace, config: Config) -> int:
+    embedder = SentenceTransformerEmbedder(config.embedder)
+    report: BuildReport = build_index(
+        args.paths, config.index_dir, embedder, args.chunk_tokens, args.overlap_sentences, progress=not args.quiet
+    )
+    print("\n".join(report.lines()))
+    return 0
+
+
+def _search(args: argparse.Namespace, config: Config) -> int:
+    for value in (args.date_from, args.date_to):
+        if value and parse_date(value) is None:
+            raise ValueError(f"not a date: {value!r} (use YYYY-MM-DD)")
+    retriever = open_retriever(config.index_dir, _embedder(config), config.search_settings())
+    filters = Filters(
+        date_from=args.date_from and parse_date(args.date_from),
+        date_to=args.date_to and parse_date(args.date_to),
+        publishers=tuple(args.publisher),
+    )
+    hits = retriever.search(args.query, k=args.k, filters=filters)
+    if args.json:
+        rows = [{"score": h.score, "chunk": asdict(h.chunk), "document": _doc_meta(h.document)} for h in hits]
+        print(json.dumps(rows, indent=1, ensure_ascii=False))
+        return 0
+    if not hits:
+        print("no matching passages")
+    for rank, hit in enumerate(hits, start=1):
+        d = hit.document
+        meta = " | ".join(x for x in (d.published, d.publisher, d.path) if x)
+        print(f"[{rank}] {hit.score:.4f}  {d.title}\n    {meta}  chars {hit.chunk.start}-{hit.chunk.end}")
+        print("    " + " ".join(hit.chunk.text.split())[:400] + "\n")
+    return 0
+
+
+def _doc_meta(document) -> dict:
+    meta = asdict(document)
+    meta.pop("text")
+    return meta
+
+
+def _stats(args: argparse.Namespace, config: Config) -> int:
+    manifest = read_manifest(config.index_dir)
+    summary = {k: v for k, v in manifest.items() if k not in ("documents", "duplicates", "skipped")}
+    summary.update(n_duplicates=len(manifest["duplicates"]), n_skipped=len(manifest["skipped"]))
+    if args.json:
+        print(json.dumps(manifest, indent=1, ensure_ascii=False))
+        return 0
+    for key, value in summary.items():
+        print(f"{key}: {value}")
+    for doc in manifest["documents"].values():
+        meta = " | ".join(x for x in (doc["published"], doc["publisher"], doc["path"]) if x)
+        print(f"  {doc['n_chunks']:4d} chunks  {doc['title']}  ({meta})")
+    for dup in manifest["duplicates"]:
+        print(f"  duplicate  {dup['path']} repeats {dup['duplicate_of']} ({dup['similarity']:.0%})")
+    for skip in manifest["skipped"]:
+        print(f"  skipped    {skip['path']}: {skip['reason']}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

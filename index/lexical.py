@@ -1,0 +1,34 @@
+"""BM25 over chunk texts (bm25s), with one tokenizer shared by indexing and querying."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+import bm25s
+import numpy as np
+
+
+@lru_cache(maxsize=1)
+def _stemmer():
+    import Stemmer
+
+    return Stemmer.Stemmer("english")
+
+
+def tokenize(texts: list[str]) -> list[list[str]]:
+    """Lowercased, stemmed words of two or more characters, English stopwords removed."""
+    return bm25s.tokenize(texts, stopwords="en", stemmer=_stemmer(), return_ids=False, show_progress=False)
+
+
+def build_bm25(texts: list[str], progress: bool = False) -> bm25s.BM25:
+    retriever = bm25s.BM25()
+    retriever.index(tokenize(texts), show_progress=progress)
+    return retriever
+
+
+def bm25_scores(retriever: bm25s.BM25, query: str) -> np.ndarray:
+    """A BM25 score for every indexed chunk (zeros when no query word is in the vocabulary)."""
+    words = [w for w in tokenize([query])[0] if w in retriever.vocab_dict]
+    if not words:
+        return np.zeros(retriever.scores["num_docs"], dtype=np.float32)
+    return retriever.get_scores(words)

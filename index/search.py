@@ -1,0 +1,162 @@
+"""Hybrid search: BM25 and dense results fused, steered by the publishers and dates a question names.
+
+Each retriever ranks its top candidates; the ranks are fused by weighted reciprocal rank (or by
+min-max-normalised scores). A chunk whose document comes from a publisher the question names, or
+was published on a date it names, gets a boost. When the question names several publishers, the
+results are interleaved so that each named publisher's best passages come early.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from index.embed import Embedder
+from index.lexical import bm25_scores
+from index.query import QueryHints, analyze, publisher_aliases
+from index.store import StoredIndex
+from ingest import Chunk, Document
+
+
+@dataclass(frozen=True)
+class Hit:
+    score: float
+    chunk: Chunk
+    document: Document
+
+
+@dataclass(frozen=True)
+class Filters:
+    """Only documents published in [date_from, date_to] (ISO dates) and by one of `publishers`.
+    Documents without a known date are left out when a date bound is set."""
+
+    date_from: str | None = None
+    date_to: str | None = None
+    publishers: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class SearchSettings:
+    """How results are fused; the defaults live in `config.Config`."""
+
+    fusion: str  # "rrf" or "linear"
+    bm25_weight: float
+    dense_weight: float
+    rrf_k: int
+    publisher_boost: float
+    date_boost: float
+    candidates: int  # taken from each retriever before fusion
+
+
+class Retriever:
+    """Searches one loaded index with one embedder (the one the index was built with)."""
+
+    def __init__(self, index: StoredIndex, embedder: Embedder, settings: SearchSettings) -> None:
+        self.index = index
+        self.embedder = embedder
+        self.settings = settings
+        docs = [index.documents[c.doc_id] for c in index.chunks]
+        self._publisher = np.array([d.publisher or "" for d in docs], dtype=object)
+        self._date = np.array([d.published or "" for d in docs], dtype=object)
+        self.aliases = publisher_aliases({d.publisher for d in index.documents.values() if d.publisher})
+
+    def publishers(self) -> list[str]:
+        return sorted({d.publisher for d in self.index.documents.values() if d.publisher})
+
+    def search(self, query: str, k: int = 5, filters: Filters | None = None) -> list[Hit]:
+        """The `k` best chunks for `query`, best first."""
+        if not query.strip() or not self.index.chunks:
+            return []
+        allowed = self._allowed(filters)
+        hints = analyze(query, self.aliases)
+        fused = self._fuse(self._bm25(query, allowed), self._dense(query, allowed))
+        fused += self._boosts(hints, fused)
+        order = [int(i) for i in np.argsort(-fused, kind="stable") if fused[i] > 0]
+        if len(hints.publishers) > 1:
+            order = self._interleave(order, hints)
+        return [self._hit(i, float(fused[i])) for i in order[:k]]
+
+    def _allowed(self, filters: Filters | None) -> np.ndarray | None:
+        if filters is None or filters == Filters():
+            return None
+        mask = np.ones(len(self.index.chunks), dtype=bool)
+        if filters.publishers:
+            mask &= np.isin(self._publisher, list(filters.publishers))
+        if filters.date_from:
+            mask &= (self._date != "") & (self._date >= filters.date_from)
+        if filters.date_to:
+            mask &= (self._date != "") & (self._date <= filters.date_to)
+        return mask
+
+    def _bm25(self, query: str, allowed: np.ndarray | None) -> np.ndarray:
+        scores = bm25_scores(self.index.bm25, query).astype(np.float32)
+        return np.where(allowed, scores, 0.0) if allowed is not None else scores
+
+    def _dense(self, query: str, allowed: np.ndarray | None) -> np.ndarray:
+        """Cosine similarity for the top candidates, zero for the rest."""
+        import faiss
+
+        vector = self.embedder.encode([query])
+        n = self.index.dense.ntotal
+        params = None
+        if allowed is not None:
+            params = faiss.SearchParameters(sel=faiss.IDSelectorBatch(np.flatnonzero(allowed).astype("int64")))
+        top = min(self.settings.candidates, n)
+        sims, ids = self.index.dense.search(vector, top, params=params)
+        scores = np.zeros(n, dtype=np.float32)
+        valid = ids[0] >= 0
+        scores[ids[0][valid]] = np.maximum(sims[0][valid], 1e-6)
+        return scores
+
+    def _fuse(self, bm25: np.ndarray, dense: np.ndarray) -> np.ndarray:
+        s = self.settings
+        if s.fusion == "linear":
+            return s.bm25_weight * _minmax(bm25) + s.dense_weight * _minmax(dense)
+        return s.bm25_weight * _rrf(bm25, s.candidates, s.rrf_k) + s.dense_weight * _rrf(dense, s.candidates, s.rrf_k)
+
+    def _boosts(self, hints: QueryHints, fused: np.ndarray) -> np.ndarray:
+        """Scaled to the fused scores, so the weights mean the same for either fusion."""
+        boost = np.zeros_like(fused)
+        top = float(fused.max()) if fused.size else 0.0
+        if hints.publishers:
+            boost += self.settings.publisher_boost * top * np.isin(self._publisher, list(hints.publishers))
+        if hints.dates:
+            boost += self.settings.date_boost * top * np.isin(self._date, list(hints.dates))
+        return np.where(fused > 0, boost, 0.0)
+
+    def _interleave(self, order: list[int], hints: QueryHints) -> list[int]:
+        """Round-robin over the named publishers' rankings, then the rest in fused order."""
+        queues = [[i for i in order if self._publisher[i] == p] for p in hints.publishers]
+        queues = [q for q in queues if q]
+        merged: list[int] = []
+        seen: set[int] = set()
+        while any(queues):
+            for q in queues:
+                while q and q[0] in seen:
+                    q.pop(0)
+                if q:
+                    seen.add(q[0])
+                    merged.append(q.pop(0))
+        return merged + [i for i in order if i not in seen]
+
+    def _hit(self, i: int, score: float) -> Hit:
+        chunk = self.index.chunks[i]
+        return Hit(score=score, chunk=chunk, document=self.index.documents[chunk.doc_id])
+
+
+def _rrf(scores: np.ndarray, candidates: int, k: int) -> np.ndarray:
+    """1 / (k + rank) for the top `candidates` with a positive score, zero for the rest."""
+    out = np.zeros_like(scores, dtype=np.float32)
+    positive = np.flatnonzero(scores > 0)
+    top = positive[np.argsort(-scores[positive], kind="stable")][:candidates]
+    out[top] = 1.0 / (k + np.arange(1, len(top) + 1))
+    return out
+
+
+def _minmax(scores: np.ndarray) -> np.ndarray:
+    positive = scores > 0
+    if not positive.any():
+        return np.zeros_like(scores)
+    low, high = float(scores[positive].min()), float(scores.max())
+    return np.where(positive, (scores - low) / (high - low) + 1e-3 if high > low else 1.0, 0.0)
