@@ -41,13 +41,14 @@ class Config:
     # Retrieval. Fusion weights were chosen on the MultiHop-RAG dev split
     # (`python -m eval.tune --split dev`; see README "Retrieval quality").
     top_k: int = 5
-    fusion: str = "rrf"  # "rrf" (weighted reciprocal rank) or "linear" (min-max scores)
+    fusion: str = "linear"  # "linear" (min-max-normalised scores) or "rrf" (weighted reciprocal rank)
     bm25_weight: float = 1.0
-    dense_weight: float = 0.6
-    rrf_k: int = 60
-    publisher_boost: float = 1.0
-    date_boost: float = 0.5
+    dense_weight: float = 0.2
+    rrf_k: int = 10
+    publisher_boost: float = 0.5
+    date_boost: float = 0.3
     candidates: int = 100
+    interleave: bool = True
 
     def search_settings(self) -> SearchSettings:
         return SearchSettings(
@@ -58,4 +59,5 @@ class Config:
             publisher_boost=self.publisher_boost,
             date_boost=self.date_boost,
             candidates=self.candidates,
+            interleave=self.interleave,
         )

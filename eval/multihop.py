@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import shutil
 import statistics
 import sys
 import time
@@ -83,6 +84,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--embedder", default=config.embedder)
     parser.add_argument("--chunk-tokens", type=int, default=config.chunk_tokens)
     parser.add_argument("--limit", type=int, help="only the first N queries of the split")
+    parser.add_argument("--fresh", action="store_true", help="delete the cached index first: time a full build")
     args = parser.parse_args(argv)
     config = replace(config, embedder=args.embedder, chunk_tokens=args.chunk_tokens)
     try:
@@ -90,6 +92,8 @@ def main(argv: list[str] | None = None) -> int:
     except BenchmarkMissing as err:
         print(f"{err}; skipping the MultiHop-RAG evaluation")
         return 0
+    if args.fresh:
+        shutil.rmtree(args.index_dir, ignore_errors=True)
     embedder = SentenceTransformerEmbedder(config.embedder)
     build = build_index(
         [corpus], args.index_dir, embedder, config.chunk_tokens, config.overlap_sentences, progress=True

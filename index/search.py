@@ -27,6 +27,15 @@ class Hit:
 
 
 @dataclass(frozen=True)
+class Signals:
+    """Per-chunk BM25 and dense scores for one query (zero outside the candidates), and its hints."""
+
+    bm25: np.ndarray
+    dense: np.ndarray
+    hints: QueryHints
+
+
+@dataclass(frozen=True)
 class Filters:
     """Only documents published in [date_from, date_to] (ISO dates) and by one of `publishers`.
     Documents without a known date are left out when a date bound is set."""
@@ -47,6 +56,7 @@ class SearchSettings:
     publisher_boost: float
     date_boost: float
     candidates: int  # taken from each retriever before fusion
+    interleave: bool  # round-robin over the publishers a question names
 
 
 class Retriever:
@@ -68,13 +78,21 @@ class Retriever:
         """The `k` best chunks for `query`, best first."""
         if not query.strip() or not self.index.chunks:
             return []
+        return self.rank(self.signals(query, filters), k)
+
+    def signals(self, query: str, filters: Filters | None = None) -> Signals:
+        """Everything ranking needs that depends on the query alone (the costly part)."""
         allowed = self._allowed(filters)
-        hints = analyze(query, self.aliases)
-        fused = self._fuse(self._bm25(query, allowed), self._dense(query, allowed))
-        fused += self._boosts(hints, fused)
+        return Signals(self._bm25(query, allowed), self._dense(query, allowed), analyze(query, self.aliases))
+
+    def rank(self, signals: Signals, k: int, settings: SearchSettings | None = None) -> list[Hit]:
+        """Fuse, boost and order; `settings` overrides this retriever's (for tuning)."""
+        settings = settings or self.settings
+        fused = _fuse(signals.bm25, signals.dense, settings)
+        fused += self._boosts(signals.hints, fused, settings)
         order = [int(i) for i in np.argsort(-fused, kind="stable") if fused[i] > 0]
-        if len(hints.publishers) > 1:
-            order = self._interleave(order, hints)
+        if settings.interleave and len(signals.hints.publishers) > 1:
+            order = self._interleave(order, signals.hints)
         return [self._hit(i, float(fused[i])) for i in order[:k]]
 
     def _allowed(self, filters: Filters | None) -> np.ndarray | None:
@@ -109,20 +127,14 @@ class Retriever:
         scores[ids[0][valid]] = np.maximum(sims[0][valid], 1e-6)
         return scores
 
-    def _fuse(self, bm25: np.ndarray, dense: np.ndarray) -> np.ndarray:
-        s = self.settings
-        if s.fusion == "linear":
-            return s.bm25_weight * _minmax(bm25) + s.dense_weight * _minmax(dense)
-        return s.bm25_weight * _rrf(bm25, s.candidates, s.rrf_k) + s.dense_weight * _rrf(dense, s.candidates, s.rrf_k)
-
-    def _boosts(self, hints: QueryHints, fused: np.ndarray) -> np.ndarray:
+    def _boosts(self, hints: QueryHints, fused: np.ndarray, settings: SearchSettings) -> np.ndarray:
         """Scaled to the fused scores, so the weights mean the same for either fusion."""
         boost = np.zeros_like(fused)
         top = float(fused.max()) if fused.size else 0.0
         if hints.publishers:
-            boost += self.settings.publisher_boost * top * np.isin(self._publisher, list(hints.publishers))
+            boost += settings.publisher_boost * top * np.isin(self._publisher, list(hints.publishers))
         if hints.dates:
-            boost += self.settings.date_boost * top * np.isin(self._date, list(hints.dates))
+            boost += settings.date_boost * top * np.isin(self._date, list(hints.dates))
         return np.where(fused > 0, boost, 0.0)
 
     def _interleave(self, order: list[int], hints: QueryHints) -> list[int]:
@@ -143,6 +155,12 @@ class Retriever:
     def _hit(self, i: int, score: float) -> Hit:
         chunk = self.index.chunks[i]
         return Hit(score=score, chunk=chunk, document=self.index.documents[chunk.doc_id])
+
+
+def _fuse(bm25: np.ndarray, dense: np.ndarray, s: SearchSettings) -> np.ndarray:
+    if s.fusion == "linear":
+        return s.bm25_weight * _minmax(bm25) + s.dense_weight * _minmax(dense)
+    return s.bm25_weight * _rrf(bm25, s.candidates, s.rrf_k) + s.dense_weight * _rrf(dense, s.candidates, s.rrf_k)
 
 
 def _rrf(scores: np.ndarray, candidates: int, k: int) -> np.ndarray:

@@ -58,8 +58,12 @@ def test_two_named_publishers_are_interleaved(retriever: Retriever) -> None:
 
 
 def test_named_date_is_boosted(retriever: Retriever) -> None:
-    hits = retriever.search("chip news published on November 1, 2023", k=1)
-    assert titles(hits) == ["Chip exports fall"]
+    signals = retriever.signals("chip news published on November 1, 2023")
+    assert signals.hints.dates == ("2023-11-01",)
+    plain = titles(retriever.rank(signals, 5, replace(retriever.settings, date_boost=0.0)))
+    boosted = titles(retriever.rank(signals, 5, replace(retriever.settings, date_boost=1.0)))
+    assert plain[0] == "Chip prices"  # "November" in its text wins on words alone
+    assert boosted[0] == "Chip exports fall"
 
 
 def test_filters(retriever: Retriever) -> None:
