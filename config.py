@@ -11,6 +11,7 @@ import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from ask.pipeline import AnswerSettings
 from index.search import SearchSettings
 
 ROOT = Path(__file__).resolve().parent
@@ -49,6 +50,28 @@ class Config:
     date_boost: float = 0.3
     candidates: int = 100
     interleave: bool = True
+
+    # Answering
+    model: str | None = None  # None: the packaged Qwen2.5-Coder-1.5B-Instruct GGUF
+    backend: str | None = None  # "llama.cpp" or "transformers"; None: chosen from the model's form
+    answer_top_k: int = 6
+    max_passages: int = 4
+    passage_tokens: int = 90
+    max_new_tokens: int = 120
+    min_evidence: float = 0.3
+    min_similarity: float = 0.35
+    min_overlap: float = 0.8
+
+    def answer_settings(self) -> AnswerSettings:
+        return AnswerSettings(
+            top_k=self.answer_top_k,
+            max_passages=self.max_passages,
+            passage_tokens=self.passage_tokens,
+            max_new_tokens=self.max_new_tokens,
+            min_evidence=self.min_evidence,
+            min_similarity=self.min_similarity,
+            min_overlap=self.min_overlap,
+        )
 
     def search_settings(self) -> SearchSettings:
         return SearchSettings(

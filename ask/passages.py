@@ -1,0 +1,118 @@
+"""From retrieved chunks to the few short passages the model sees.
+
+Every sentence of the retrieved chunks is scored against the question (embedding similarity plus
+the share of the question's words it contains, with a small bonus for the chunk's search rank).
+The best sentences are widened with their neighbours up to a token budget and become numbered
+passages: tight prompts for a slow CPU, and exact spans to cite.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from index import Embedder, Hit
+from index.lexical import tokenize
+from ingest import Document, split_sentences
+
+
+@dataclass(frozen=True)
+class Sentence:
+    document: Document
+    start: int
+    end: int
+    score: float = 0.0
+    vector: np.ndarray | None = field(default=None, repr=False, compare=False)
+
+    @property
+    def text(self) -> str:
+        return self.document.text[self.start : self.end]
+
+
+@dataclass(frozen=True)
+class Passage:
+    """A numbered source: a run of whole sentences of one document."""
+
+    number: int
+    document: Document
+    sentences: tuple[Sentence, ...]
+    score: float
+
+    @property
+    def start(self) -> int:
+        return self.sentences[0].start
+
+    @property
+    def end(self) -> int:
+        return self.sentences[-1].end
+
+    @property
+    def text(self) -> str:
+        return self.document.text[self.start : self.end]
+
+
+def word_overlap(question_words: set[str], text: str) -> float:
+    """Share of the question's (stemmed, stopword-free) words found in `text`."""
+    if not question_words:
+        return 0.0
+    return len(question_words & set(tokenize([text])[0])) / len(question_words)
+
+
+def score_sentences(question: str, hits: list[Hit], embedder: Embedder) -> list[Sentence]:
+    """Every distinct sentence of the hits' chunks, scored against the question, best first."""
+    seen: set[tuple[str, int]] = set()
+    found: list[tuple[Document, int, int, int]] = []  # document, start, end, hit rank
+    for rank, hit in enumerate(hits):
+        for s, e in split_sentences(hit.chunk.text):
+            key = (hit.document.id, hit.chunk.start + s)
+            if key not in seen:
+                seen.add(key)
+                found.append((hit.document, hit.chunk.start + s, hit.chunk.start + e, rank))
+    if not found:
+        return []
+    texts = [doc.text[s:e] for doc, s, e, _ in found]
+    vectors = embedder.encode([question, *texts])
+    similarity = vectors[1:] @ vectors[0]
+    words = set(tokenize([question])[0])
+    scored = [
+        Sentence(doc, s, e, float(sim + 0.5 * word_overlap(words, doc.text[s:e]) + 0.05 / (1 + rank)), vec)
+        for (doc, s, e, rank), sim, vec in zip(found, similarity, vectors[1:], strict=True)
+    ]
+    return sorted(scored, key=lambda x: -x.score)
+
+
+def select_passages(
+    sentences: list[Sentence], count_tokens, max_passages: int = 4, passage_tokens: int = 90
+) -> list[Passage]:
+    """The best sentences, each widened with neighbours to about `passage_tokens` tokens."""
+    by_doc: dict[str, list[Sentence]] = {}
+    for s in sorted(sentences, key=lambda x: x.start):
+        by_doc.setdefault(s.document.id, []).append(s)
+    chosen: list[tuple[float, list[Sentence]]] = []
+    covered: set[tuple[str, int]] = set()
+    for best in sentences:
+        if len(chosen) == max_passages:
+            break
+        if (best.document.id, best.start) in covered:
+            continue
+        run = by_doc[best.document.id]
+        i = run.index(best)
+        lo, hi = i, i + 1
+        budget = passage_tokens - count_tokens([best.text])[0]
+        for j in (i - 1, i + 1):  # the sentence before first: it often says who is speaking
+            if 0 <= j < len(run) and (run[j].document.id, run[j].start) not in covered and _adjacent(run, j, i):
+                cost = count_tokens([run[j].text])[0]
+                if cost <= budget:
+                    budget -= cost
+                    lo, hi = min(lo, j), max(hi, j + 1)
+        window = run[lo:hi]
+        covered |= {(s.document.id, s.start) for s in window}
+        chosen.append((best.score, window))
+    return [Passage(n, window[0].document, tuple(window), score) for n, (score, window) in enumerate(chosen, start=1)]
+
+
+def _adjacent(run: list[Sentence], j: int, i: int) -> bool:
+    """Neighbours in the text, not just in the list (chunks may skip sentences between them)."""
+    a, b = sorted((run[j], run[i]), key=lambda s: s.start)
+    return not a.document.text[a.end : b.start].strip()

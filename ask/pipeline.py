@@ -1,0 +1,142 @@
+"""Question (+ chat history) -> retrieval -> passages -> model -> verified, cited Answer.
+
+`Pipeline.stream` yields a Preview (the best supporting sentence, cited) as soon as retrieval is
+done, then the model's tokens, then the final Answer whose every sentence has been checked
+against the passage it cites. When the evidence is weak, the model says the articles are silent,
+or nothing survives verification, the Answer abstains and lists the nearest passages instead.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+
+from ask.generate import Generator
+from ask.passages import Passage, Sentence, score_sentences, select_passages
+from ask.prompts import render
+from ask.types import Answer, Citation, Event, Preview, Timings, Token
+from ask.verify import Supported, Verifier
+from index import Filters, Retriever
+
+ABSTAIN_TEXT = "The articles don't say."
+MAX_QUESTION_CHARS = 2000
+History = Sequence[tuple[str, str]]  # (question, answer) pairs, oldest first
+
+
+class BadQuestion(ValueError):
+    """An empty or oversized question."""
+
+
+@dataclass(frozen=True)
+class AnswerSettings:
+    """Defaults live in config.Config."""
+
+    top_k: int  # chunks retrieved
+    max_passages: int
+    passage_tokens: int
+    max_new_tokens: int
+    min_evidence: float  # best sentence score below this: abstain without asking the model
+    min_similarity: float  # verification: claim-to-sentence cosine
+    min_overlap: float  # verification: share of the claim's words in the passage
+
+
+class Pipeline:
+    def __init__(self, retriever: Retriever, generator: Generator, settings: AnswerSettings) -> None:
+        self.retriever = retriever
+        self.generator = generator
+        self.settings = settings
+        self.verifier = Verifier(retriever.embedder, settings.min_similarity, settings.min_overlap)
+
+    def answer(self, question: str, history: History = (), filters: Filters | None = None) -> Answer:
+        *_, final = self.stream(question, history, filters)
+        return final
+
+    def stream(self, question: str, history: History = (), filters: Filters | None = None) -> Iterator[Event]:
+        started = time.perf_counter()
+        question = _check(question)
+        standalone = self.condense(question, history) if history else question
+        hits = self.retriever.search(standalone, k=self.settings.top_k, filters=filters)
+        sentences = score_sentences(standalone, hits, self.retriever.embedder)
+        passages = select_passages(
+            sentences, self.retriever.embedder.count_tokens, self.settings.max_passages, self.settings.passage_tokens
+        )
+        retrieved = time.perf_counter() - started
+        base = dict(question=question, standalone_question=standalone, model=self.generator.name)
+        if not passages or sentences[0].score < self.settings.min_evidence:
+            yield self._abstain(base, passages, "", [], Timings(retrieved, retrieved, 0.0, retrieved))
+            return
+        yield Preview(sentences[0].text, _citation(_passage_of(sentences[0], passages), sentences[0]))
+        preview = time.perf_counter() - started
+        raw, first = "", 0.0
+        for piece in self.generator.stream(self._messages(standalone, passages), self.settings.max_new_tokens):
+            first = first or time.perf_counter() - started
+            raw += piece
+            yield Token(piece)
+        verdict = self.verifier.verify(raw, passages, standalone)
+        timings = Timings(retrieved, preview, first, time.perf_counter() - started)
+        if verdict.abstained or not verdict.kept:
+            yield self._abstain(base, passages, raw, verdict.removed, timings)
+            return
+        yield Answer(
+            **base,
+            text=" ".join(f"{s.text} [{s.passage.number}]" for s in verdict.kept),
+            citations=_citations(verdict.kept),
+            abstained=False,
+            sources=passages,
+            raw=raw,
+            removed=verdict.removed,
+            timings=timings,
+        )
+
+    def condense(self, question: str, history: History) -> str:
+        """The follow-up rewritten to stand alone, from the last few turns."""
+        turns = "\n".join(f"User: {q}\nAssistant: {a}" for q, a in list(history)[-3:])
+        prompt = render("condense", history=turns, question=question)
+        rewritten = "".join(self.generator.stream([{"role": "user", "content": prompt}], 60)).strip()
+        return rewritten.splitlines()[0].strip() if rewritten else question
+
+    def _messages(self, question: str, passages: list[Passage]) -> list[dict[str, str]]:
+        blocks = "\n\n".join(
+            render("passage", number=str(p.number), header=p.document.header, text=" ".join(p.text.split()))
+            for p in passages
+        )
+        return [
+            {"role": "system", "content": render("system")},
+            {"role": "user", "content": render("answer", passages=blocks, question=question)},
+        ]
+
+    def _abstain(self, base: dict, passages: list[Passage], raw: str, removed: list[str], timings: Timings) -> Answer:
+        return Answer(
+            **base, text=ABSTAIN_TEXT, citations=[], abstained=True, sources=passages, raw=raw, removed=removed,
+            timings=timings,
+        )  # fmt: skip
+
+
+def _check(question: str) -> str:
+    question = " ".join(question.split())
+    if not question:
+        raise BadQuestion("the question is empty")
+    if len(question) > MAX_QUESTION_CHARS:
+        raise BadQuestion(f"the question is {len(question)} characters long; the limit is {MAX_QUESTION_CHARS}")
+    return question
+
+
+def _passage_of(sentence: Sentence, passages: list[Passage]) -> Passage:
+    return next(p for p in passages if p.document.id == sentence.document.id and p.start <= sentence.start < p.end)
+
+
+def _citation(passage: Passage, quote: Sentence) -> Citation:
+    d = passage.document
+    return Citation(
+        number=passage.number, doc_id=d.id, title=d.title, published=d.published, publisher=d.publisher,
+        path=d.path, url=d.url, start=passage.start, end=passage.end, passage=passage.text, quote=quote.text,
+        quote_start=quote.start, quote_end=quote.end,
+    )  # fmt: skip
+
+
+def _citations(kept: list[Supported]) -> list[Citation]:
+    seen: dict[int, Citation] = {}
+    for s in kept:
+        seen.setdefault(s.passage.number, _citation(s.passage, s.quote))
+    return sorted(seen.values(), key=lambda c: c.number)

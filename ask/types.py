@@ -1,0 +1,64 @@
+"""What answering produces: Citations, the Answer, and the events of a streamed answer."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from ask.passages import Passage
+
+
+@dataclass(frozen=True)
+class Citation:
+    """One numbered source of an answer, resolved to the exact passage and supporting sentence."""
+
+    number: int
+    doc_id: str
+    title: str
+    published: str | None
+    publisher: str | None
+    path: str
+    url: str | None
+    start: int  # the passage's character span in the document's clean text
+    end: int
+    passage: str
+    quote: str  # the sentence of the passage that supports the answer
+    quote_start: int
+    quote_end: int
+
+
+@dataclass(frozen=True)
+class Timings:
+    retrieval_s: float = 0.0
+    preview_s: float = 0.0  # question -> extractive preview ready
+    first_token_s: float = 0.0  # question -> first generated token
+    total_s: float = 0.0
+
+
+@dataclass(frozen=True)
+class Answer:
+    question: str
+    standalone_question: str
+    text: str  # verified sentences with [n] markers, or the abstention sentence
+    citations: list[Citation]
+    abstained: bool
+    sources: list[Passage]  # what the model saw; when abstaining, the nearest passages
+    model: str
+    raw: str = ""  # what the model wrote, before verification
+    removed: list[str] = field(default_factory=list)
+    timings: Timings = field(default_factory=Timings)
+
+
+@dataclass(frozen=True)
+class Preview:
+    """The best supporting sentence, shown before the model's first token."""
+
+    text: str
+    citation: Citation
+
+
+@dataclass(frozen=True)
+class Token:
+    text: str
+
+
+Event = Preview | Token | Answer

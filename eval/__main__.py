@@ -1,0 +1,85 @@
+"""Answer evaluation: python -m eval --gold FILE --out DIR.
+
+Runs the whole pipeline (retrieval, the model, verification) on every gold question and writes
+DIR/metrics.json, DIR/report.md (with a per-question table), DIR/chart.png and DIR/answers.jsonl.
+The corpus (default data/articles/) is indexed first, incrementally.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import platform
+import sys
+from dataclasses import asdict, replace
+from pathlib import Path
+
+from ask import BadQuestion, Pipeline, load_generator
+from config import Config
+from eval.report import chart, markdown
+from eval.scoring import GoldFormatError, load_gold, score
+from index import (
+    CorpusEmpty,
+    IndexProblem,
+    ModelUnavailable,
+    SentenceTransformerEmbedder,
+    build_index,
+    open_retriever,
+)
+
+
+def machine() -> str:
+    import os
+
+    return f"{platform.machine()}, {os.cpu_count()} cores, {platform.system()} {platform.release()}"
+
+
+def main(argv: list[str] | None = None) -> int:
+    config = Config()
+    parser = argparse.ArgumentParser(prog="python -m eval", description=__doc__.splitlines()[0])
+    parser.add_argument("--gold", type=Path, default=Path(__file__).parent / "gold" / "seeds.jsonl")
+    parser.add_argument("--out", type=Path, required=True)
+    parser.add_argument("--corpus", type=Path, nargs="+", default=[config.articles_dir])
+    parser.add_argument("--index-dir", type=Path, default=config.index_dir)
+    parser.add_argument("--model", default=config.model)
+    parser.add_argument("--backend", default=config.backend)
+    parser.add_argument("--limit", type=int)
+    args = parser.parse_args(argv)
+    config = replace(config, model=args.model, backend=args.backend)
+    try:
+        gold = load_gold(args.gold)[: args.limit]
+        embedder = SentenceTransformerEmbedder(config.embedder)
+        build_index(args.corpus, args.index_dir, embedder, config.chunk_tokens, config.overlap_sentences)
+        retriever = open_retriever(args.index_dir, embedder, config.search_settings())
+        generator = load_generator(config.model, config.backend, config.cache_dir)
+    except (GoldFormatError, CorpusEmpty, IndexProblem, ModelUnavailable, OSError, ValueError) as err:
+        print(f"error: {err}", file=sys.stderr)
+        return 2
+    pipeline = Pipeline(retriever, generator, config.answer_settings())
+    results = []
+    args.out.mkdir(parents=True, exist_ok=True)
+    with (args.out / "answers.jsonl").open("w", encoding="utf-8") as log:
+        for n, item in enumerate(gold, start=1):
+            try:
+                answer = pipeline.answer(item.question)
+            except BadQuestion as err:
+                print(f"error: {item.id}: {err}", file=sys.stderr)
+                return 2
+            retrieved = [Path(h.document.path).name for h in retriever.search(item.question, k=10)]
+            results.append((item, answer, retrieved))
+            record = {"id": item.id, "answer": answer.text, "abstained": answer.abstained, "raw": answer.raw,
+                      "removed": answer.removed, "citations": [asdict(c) for c in answer.citations],
+                      "timings": asdict(answer.timings), "retrieved": retrieved}  # fmt: skip
+            log.write(json.dumps(record, ensure_ascii=False) + "\n")
+            print(f"[{n}/{len(gold)}] {item.id}: {answer.text}", flush=True)
+    metrics = {**score(results), "model": generator.name, "gold": str(args.gold), "machine": machine()}
+    title = f"Answer evaluation on {args.gold.name}"
+    (args.out / "metrics.json").write_text(json.dumps(metrics, indent=1), encoding="utf-8")
+    (args.out / "report.md").write_text(markdown(metrics, results, title), encoding="utf-8")
+    chart(metrics, args.out / "chart.png", title)
+    print(json.dumps({k: v for k, v in metrics.items() if not isinstance(v, str)}, indent=1))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
