@@ -169,37 +169,43 @@ class Verifier:
         self.min_similarity = min_similarity
         self.min_overlap = min_overlap
 
-    def check(self, claim: str, vector: np.ndarray, passage: Passage, question: str) -> tuple[Sentence | None, str]:
-        """The passage sentence that supports `claim`, or None and the reason it does not."""
+    def check(
+        self, claim: str, vectors: np.ndarray, passage: Passage, question: str, asked: str
+    ) -> tuple[Sentence | None, str]:
+        """The passage sentence that supports `claim`, or None and the reason it does not.
+        `vectors` embed the claim, and the question with the claim (a bare "2015" means nothing
+        alone); `asked` is the text of every passage's article, where the question's names must be."""
         evidence = [s for s in passage.sentences if not _INSTRUCTION.search(s.text)]
         if not evidence:
             return None, "the passage holds only instructions"
-        local = " ".join([passage.text, passage.document.header])
+        local = " ".join([*(s.text for s in evidence), passage.document.header])
         whole = " ".join([passage.document.text, passage.document.header])
         if not numbers(claim) <= numbers(local) | numbers(question):
             return None, "a number is not in the passage"
-        lowered = local.lower() + " " + question.lower()
+        # Names must be in the passage; those the question itself uses, anywhere in the article.
         stems = set(tokenize([local])[0])
-        if not all(_present(name, lowered, stems) for name in names(claim)):
+        asked = names(question)
+        if not all(_present(n, (whole if n in asked else local).lower(), stems) for n in names(claim)):
             return None, "a name is not in the passage"
-        if not (numbers(question) <= numbers(whole) and all(n in whole.lower() for n in names(question))):
-            return None, "the article is not about what the question names"
-        words = set(tokenize([claim])[0]) - _FRAMING
+        if not (numbers(question) <= numbers(whole) and all(n in asked for n in names(question))):
+            return None, "the articles are not about what the question names"
+        words = {w for w in tokenize([claim])[0] if not w[:1].isdigit()} - _FRAMING  # numbers: checked above
         known = set(tokenize([local])[0]) | (set(tokenize([question])[0]) & set(tokenize([whole])[0]))
         if len(words - known) > int(len(words) * (1 - self.min_overlap)):
             return None, f"words not in the passage: {', '.join(sorted(words - known))}"
-        similarity = [float(vector @ s.vector) if s.vector is not None else 0.0 for s in evidence]
-        best = int(np.argmax(similarity))
-        if similarity[best] < self.min_similarity:
+        similarity = np.array([[v @ s.vector for s in evidence] for v in vectors])  # (2, sentences)
+        if similarity.max() < self.min_similarity:
             return None, "it says something else than the passage"
-        return evidence[best], ""
+        return evidence[int(np.argmax(similarity[0]))], ""
 
     def verify(self, answer: str, passages: list[Passage], question: str) -> Verdict:
         claims = parse_claims(answer)
         if claims and all(ABSTAIN_PATTERNS.search(c.text) for c in claims):
             return Verdict([], [], abstained=True)
         by_number = {p.number: p for p in passages}
-        vectors = self.embedder.encode([c.text for c in claims]) if claims else []
+        texts = [t for c in claims for t in (c.text, f"{question} {c.text}")]
+        vectors = self.embedder.encode(texts).reshape(len(claims), 2, -1) if claims else []
+        asked = " ".join({p.document.id: f"{p.document.text} {p.document.header}" for p in passages}.values()).lower()
         kept, removed = [], []
         for claim, vector in zip(claims, vectors, strict=True):
             if ABSTAIN_PATTERNS.search(claim.text):
@@ -208,7 +214,7 @@ class Verifier:
             cited = [by_number[n] for n in claim.cited if n in by_number]
             reasons = []
             for passage in cited + [p for p in passages if p not in cited]:
-                quote, reason = self.check(claim.text, vector, passage, question)
+                quote, reason = self.check(claim.text, vector, passage, question, asked)
                 if quote is not None:
                     kept.append(Supported(claim.text, passage, quote, repointed=passage not in cited))
                     break

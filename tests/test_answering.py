@@ -66,10 +66,14 @@ TRADE = "How much was trade between Hunan and the UK in 2018?"
 
 def test_right_answer_keeps_its_citation(retriever) -> None:
     events, answer, model = ask(
-        retriever, TRADE, lambda m: f"In 2018, trade between Hunan and the UK reached $680 million [{number_of(m, '$680')}]."
+        retriever,
+        TRADE,
+        lambda m: f"In 2018, trade between Hunan and the UK reached $680 million [{number_of(m, '$680')}].",
     )
     assert not answer.abstained
-    assert answer.text == f"In 2018, trade between Hunan and the UK reached $680 million. [{answer.citations[0].number}]"
+    assert (
+        answer.text == f"In 2018, trade between Hunan and the UK reached $680 million. [{answer.citations[0].number}]"
+    )
     (citation,) = answer.citations
     assert Path(citation.path).name.startswith("000_") and "$680 million" in citation.quote
     doc = retriever.index.documents[citation.doc_id]
@@ -99,9 +103,13 @@ def test_wrong_number_or_name_is_cut(retriever, reply: str, reason: str) -> None
 
 def test_wrong_person_is_cut(retriever) -> None:
     question = "Which philosopher who lived in Hunan 1,000 years ago is quoted?"
-    _, answer, _ = ask(retriever, question, lambda m: "Luo Dunyi, a philosopher who lived in Hunan 1,000 years ago [1].")
+    _, answer, _ = ask(
+        retriever, question, lambda m: "Luo Dunyi, a philosopher who lived in Hunan 1,000 years ago [1]."
+    )
     assert answer.abstained and "a name is not in the passage" in answer.removed[0]
-    _, right, _ = ask(retriever, question, lambda m: "Zhou Dunyi, a philosopher who lived in Hunan 1,000 years ago [9].")
+    _, right, _ = ask(
+        retriever, question, lambda m: "Zhou Dunyi, a philosopher who lived in Hunan 1,000 years ago [9]."
+    )
     assert not right.abstained and "Zhou Dunyi" in right.text
 
 
@@ -126,9 +134,10 @@ def test_unsupported_sentence_is_removed_and_the_rest_kept(retriever) -> None:
 
 def test_two_disagreeing_sources_are_both_cited(retriever) -> None:
     def reply(m):
+        london, changsha = number_of(m, "Thursday aimed"), number_of(m, "Changsha")
         return (
-            f"One article says the Hunan-UK Future Innovation Summit was held in London [{number_of(m, 'Thursday aimed')}]. "
-            f"Another says the summit was in Changsha [{number_of(m, 'Changsha')}]."
+            f"One article says the Hunan-UK Future Innovation Summit was held in London [{london}]. "
+            f"Another says the summit was in Changsha [{changsha}]."
         )
 
     _, answer, _ = ask(retriever, "Where was the Hunan-UK Future Innovation Summit held?", reply)
@@ -152,7 +161,9 @@ def test_model_saying_the_articles_are_silent_abstains(retriever) -> None:
 
 
 def test_invented_role_is_not_supported(retriever) -> None:
-    _, answer, _ = ask(retriever, "Who is the mayor of Changsha?", lambda m: "The mayor of Changsha is Liu Xiaoming [1].")
+    _, answer, _ = ask(
+        retriever, "Who is the mayor of Changsha?", lambda m: "The mayor of Changsha is Liu Xiaoming [1]."
+    )
     assert answer.abstained and "mayor" in answer.removed[0]
 
 

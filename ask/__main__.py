@@ -1,0 +1,103 @@
+"""Command line: python -m ask "question" [--json] [--model M] [--backend B] [--index-dir DIR].
+
+Prints the cited preview at once, streams the model's words, then the verified answer and its
+sources. The default index is built from data/articles/ first if there is none.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Iterator
+from dataclasses import asdict, replace
+from pathlib import Path
+
+from ask import Answer, BadQuestion, Event, Pipeline, Preview, Token, load_generator
+from config import Config
+from index import (
+    CorpusEmpty,
+    IndexNotFound,
+    IndexProblem,
+    ModelUnavailable,
+    SentenceTransformerEmbedder,
+    build_index,
+    open_retriever,
+)
+
+
+def answer_json(answer: Answer) -> dict:
+    data = asdict(answer)
+    data["sources"] = [
+        {"number": p.number, "doc_id": p.document.id, "title": p.document.title, "published": p.document.published,
+         "publisher": p.document.publisher, "path": p.document.path, "start": p.start, "end": p.end, "text": p.text}
+        for p in answer.sources
+    ]  # fmt: skip
+    return data
+
+
+def render_sources(answer: Answer) -> str:
+    cited = {c.number: c for c in answer.citations}
+    heading = "Nearest passages:" if answer.abstained else "Sources:"
+    lines = [heading]
+    for p in answer.sources if answer.abstained else [p for p in answer.sources if p.number in cited]:
+        d = p.document
+        meta = " | ".join(x for x in (d.published, d.publisher, d.url or d.path) if x)
+        quote = cited[p.number].quote if p.number in cited else " ".join(p.text.split())[:300]
+        lines.append(f"[{p.number}] {d.title} ({meta}), chars {p.start}-{p.end}\n    “{quote}”")
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> int:
+    config = Config()
+    parser = argparse.ArgumentParser(prog="python -m ask", description="Ask the indexed articles a question.")
+    parser.add_argument("question")
+    parser.add_argument("--json", action="store_true", help="print the answer as JSON only")
+    parser.add_argument("--model", default=config.model, help="GGUF path, HF folder or Hub id (default: packaged)")
+    parser.add_argument("--backend", choices=["llama.cpp", "transformers"], default=config.backend)
+    parser.add_argument("--index-dir", type=Path, default=config.index_dir)
+    args = parser.parse_args(argv)
+    config = replace(config, model=args.model, backend=args.backend, index_dir=args.index_dir)
+    try:
+        pipeline = _pipeline(config)
+        events = pipeline.stream(args.question)
+        answer = _print_stream(events, quiet=args.json)
+    except (BadQuestion, IndexProblem, CorpusEmpty, ModelUnavailable) as err:
+        print(f"error: {err}", file=sys.stderr)
+        return 2
+    if args.json:
+        print(json.dumps(answer_json(answer), indent=1, ensure_ascii=False))
+    else:
+        print(f"\n\n{'Answer' if not answer.abstained else 'No answer'}: {answer.text}\n\n{render_sources(answer)}")
+    return 0
+
+
+def _pipeline(config: Config) -> Pipeline:
+    embedder = SentenceTransformerEmbedder(config.embedder)
+    try:
+        retriever = open_retriever(config.index_dir, embedder, config.search_settings())
+    except IndexNotFound:
+        if config.index_dir != Config().index_dir:
+            raise
+        print(f"building the index of {config.articles_dir} ...", file=sys.stderr)
+        build_index([config.articles_dir], config.index_dir, embedder, config.chunk_tokens, config.overlap_sentences)
+        retriever = open_retriever(config.index_dir, embedder, config.search_settings())
+    generator = load_generator(config.model, config.backend, config.cache_dir)
+    return Pipeline(retriever, generator, config.answer_settings())
+
+
+def _print_stream(events: Iterator[Event], quiet: bool) -> Answer:
+    for event in events:
+        if isinstance(event, Answer):
+            return event
+        if quiet:
+            continue
+        if isinstance(event, Preview):
+            print(f"Preview: {event.text} [{event.citation.number}]\n\nModel: ", end="", flush=True)
+        elif isinstance(event, Token):
+            print(event.text, end="", flush=True)
+    raise RuntimeError("the pipeline ended without an answer")
+
+
+if __name__ == "__main__":
+    sys.exit(main())
