@@ -42,45 +42,26 @@ class Config:
     # Retrieval. Fusion weights were chosen on the MultiHop-RAG dev split
     # (`python -m eval.tune --split dev`; see README "Retrieval quality").
     top_k: int = 5
-    fusion: str = "linear"  # "linear" (min-max-normalised scores) or "rrf" (weighted reciprocal rank)
-    bm25_weight: float = 1.0
-    dense_weight: float = 0.2
-    rrf_k: int = 10
-    publisher_boost: float = 0.5
-    date_boost: float = 0.3
-    candidates: int = 100
-    interleave: bool = True
+    search: SearchSettings = SearchSettings(
+        fusion="linear",  # "linear" (min-max-normalised scores) or "rrf" (weighted reciprocal rank)
+        bm25_weight=1.0,
+        dense_weight=0.2,
+        rrf_k=10,
+        publisher_boost=0.5,
+        date_boost=0.3,
+        candidates=100,
+        interleave=True,
+    )
 
     # Answering
     model: str | None = None  # None: the packaged Qwen2.5-Coder-1.5B-Instruct GGUF
     backend: str | None = None  # "llama.cpp" or "transformers"; None: chosen from the model's form
-    answer_top_k: int = 6
-    max_passages: int = 4
-    passage_tokens: int = 90
-    max_new_tokens: int = 120
-    min_evidence: float = 0.3
-    min_similarity: float = 0.35
-    min_overlap: float = 0.8
-
-    def answer_settings(self) -> AnswerSettings:
-        return AnswerSettings(
-            top_k=self.answer_top_k,
-            max_passages=self.max_passages,
-            passage_tokens=self.passage_tokens,
-            max_new_tokens=self.max_new_tokens,
-            min_evidence=self.min_evidence,
-            min_similarity=self.min_similarity,
-            min_overlap=self.min_overlap,
-        )
-
-    def search_settings(self) -> SearchSettings:
-        return SearchSettings(
-            fusion=self.fusion,
-            bm25_weight=self.bm25_weight,
-            dense_weight=self.dense_weight,
-            rrf_k=self.rrf_k,
-            publisher_boost=self.publisher_boost,
-            date_boost=self.date_boost,
-            candidates=self.candidates,
-            interleave=self.interleave,
-        )
+    answer: AnswerSettings = AnswerSettings(
+        top_k=6,
+        max_passages=4,
+        passage_tokens=90,
+        max_new_tokens=120,
+        min_evidence=0.3,
+        min_similarity=0.35,
+        min_overlap=0.8,
+    )

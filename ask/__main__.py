@@ -75,15 +75,15 @@ def main(argv: list[str] | None = None) -> int:
 def _pipeline(config: Config) -> Pipeline:
     embedder = SentenceTransformerEmbedder(config.embedder)
     try:
-        retriever = open_retriever(config.index_dir, embedder, config.search_settings())
+        retriever = open_retriever(config.index_dir, embedder, config.search)
     except IndexNotFound:
         if config.index_dir != Config().index_dir:
             raise
         print(f"building the index of {config.articles_dir} ...", file=sys.stderr)
         build_index([config.articles_dir], config.index_dir, embedder, config.chunk_tokens, config.overlap_sentences)
-        retriever = open_retriever(config.index_dir, embedder, config.search_settings())
+        retriever = open_retriever(config.index_dir, embedder, config.search)
     generator = load_generator(config.model, config.backend, config.cache_dir)
-    return Pipeline(retriever, generator, config.answer_settings())
+    return Pipeline(retriever, generator, config.answer)
 
 
 def _print_stream(events: Iterator[Event], quiet: bool) -> Answer:

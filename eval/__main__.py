@@ -50,12 +50,12 @@ def main(argv: list[str] | None = None) -> int:
         gold = load_gold(args.gold)[: args.limit]
         embedder = SentenceTransformerEmbedder(config.embedder)
         build_index(args.corpus, args.index_dir, embedder, config.chunk_tokens, config.overlap_sentences)
-        retriever = open_retriever(args.index_dir, embedder, config.search_settings())
+        retriever = open_retriever(args.index_dir, embedder, config.search)
         generator = load_generator(config.model, config.backend, config.cache_dir)
     except (GoldFormatError, CorpusEmpty, IndexProblem, ModelUnavailable, OSError, ValueError) as err:
         print(f"error: {err}", file=sys.stderr)
         return 2
-    pipeline = Pipeline(retriever, generator, config.answer_settings())
+    pipeline = Pipeline(retriever, generator, config.answer)
     results = []
     args.out.mkdir(parents=True, exist_ok=True)
     with (args.out / "answers.jsonl").open("w", encoding="utf-8") as log:

@@ -99,7 +99,7 @@ def main(argv: list[str] | None = None) -> int:
         [corpus], args.index_dir, embedder, config.chunk_tokens, config.overlap_sentences, progress=True
     )
     print("\n".join(build.lines()[-1:]))
-    retriever = open_retriever(args.index_dir, embedder, config.search_settings())
+    retriever = open_retriever(args.index_dir, embedder, config.search)
     queries = load_queries(args.benchmark_dir, args.split)[: args.limit]
     report = {
         "split": args.split,
@@ -107,7 +107,7 @@ def main(argv: list[str] | None = None) -> int:
         "build_seconds": build.seconds,
         "build_note": f"embedded {build.embedded_chunks} of {build.n_chunks} chunks",
         **retrieval_report(retriever, queries),
-        "settings": vars(config.search_settings()),
+        "settings": vars(config.search),
     }
     args.out.mkdir(parents=True, exist_ok=True)
     (args.out / "retrieval.json").write_text(json.dumps(report, indent=1), encoding="utf-8")

@@ -56,13 +56,13 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     embedder = SentenceTransformerEmbedder(config.embedder)
     build_index([corpus], args.index_dir, embedder, config.chunk_tokens, config.overlap_sentences, progress=True)
-    retriever = open_retriever(args.index_dir, embedder, config.search_settings())
+    retriever = open_retriever(args.index_dir, embedder, config.search)
     queries = load_queries(args.benchmark_dir, args.split)[: args.limit]
     signals = [retriever.signals(q.text) for q in queries]
     results = []
     grid = _grid(args.grid)
     for values in itertools.product(*grid.values()):
-        settings = replace(config.search_settings(), **dict(zip(grid, values, strict=True)))
+        settings = replace(config.search, **dict(zip(grid, values, strict=True)))
         if settings.fusion == "linear" and settings.rrf_k != grid["rrf_k"][0]:
             continue  # rrf_k plays no part in linear fusion
         relevance = [

@@ -78,7 +78,7 @@ def _search(args: argparse.Namespace, config: Config) -> int:
     for value in (args.date_from, args.date_to):
         if value and parse_date(value) is None:
             raise ValueError(f"not a date: {value!r} (use YYYY-MM-DD)")
-    retriever = open_retriever(config.index_dir, _embedder(config), config.search_settings())
+    retriever = open_retriever(config.index_dir, _embedder(config), config.search)
     filters = Filters(
         date_from=args.date_from and parse_date(args.date_from),
         date_to=args.date_to and parse_date(args.date_to),

@@ -52,7 +52,7 @@ def seed_dir(tmp_path: Path) -> Path:
 
 @pytest.fixture
 def settings():
-    return Config().search_settings()
+    return Config().search
 
 
 def make_pdf(path: Path, title: str, lines: list[str]) -> Path:

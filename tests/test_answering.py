@@ -52,12 +52,12 @@ def retriever(tmp_path_factory):
     (corpus / "note.txt").write_text(INJECTED, encoding="utf-8")
     embedder = FakeEmbedder()
     build_index([corpus], root / "ix", embedder, chunk_tokens=80)
-    return open_retriever(root / "ix", embedder, Config().search_settings())
+    return open_retriever(root / "ix", embedder, Config().search)
 
 
 def ask(retriever, question: str, script: Callable[[list[dict]], str]):
     model = ScriptedModel(script)
-    events = list(Pipeline(retriever, model, Config().answer_settings()).stream(question))
+    events = list(Pipeline(retriever, model, Config().answer).stream(question))
     return events, events[-1], model
 
 
