@@ -71,9 +71,6 @@ class Retriever:
         self._date = np.array([d.published or "" for d in docs], dtype=object)
         self.aliases = publisher_aliases({d.publisher for d in index.documents.values() if d.publisher})
 
-    def publishers(self) -> list[str]:
-        return sorted({d.publisher for d in self.index.documents.values() if d.publisher})
-
     def search(self, query: str, k: int = 5, filters: Filters | None = None) -> list[Hit]:
         """The `k` best chunks for `query`, best first."""
         if not query.strip() or not self.index.chunks:
