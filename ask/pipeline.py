@@ -10,10 +10,10 @@ from __future__ import annotations
 
 import time
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from ask.generate import Generator
-from ask.passages import Passage, Sentence, score_sentences, select_passages
+from ask.passages import Passage, Sentence, passage_of, score_sentences, select_passages
 from ask.prompts import render
 from ask.types import Answer, Citation, Event, Preview, Timings, Token
 from ask.verify import Supported, Verifier
@@ -39,6 +39,7 @@ class AnswerSettings:
     min_evidence: float  # best sentence score below this: abstain without asking the model
     min_similarity: float  # verification: claim-to-sentence cosine
     min_overlap: float  # verification: share of the claim's words in the passage
+    min_coverage: float  # share of the question's key words the cited articles must mention
 
 
 class Pipeline:
@@ -46,7 +47,9 @@ class Pipeline:
         self.retriever = retriever
         self.generator = generator
         self.settings = settings
-        self.verifier = Verifier(retriever.embedder, settings.min_similarity, settings.min_overlap)
+        self.verifier = Verifier(
+            retriever.embedder, settings.min_similarity, settings.min_overlap, settings.min_coverage
+        )
 
     def answer(self, question: str, history: History = (), filters: Filters | None = None) -> Answer:
         *_, final = self.stream(question, history, filters)
@@ -66,7 +69,7 @@ class Pipeline:
         if not passages or sentences[0].score < self.settings.min_evidence:
             yield self._abstain(base, passages, "", [], Timings(retrieved, retrieved, 0.0, retrieved))
             return
-        yield Preview(sentences[0].text, _citation(_passage_of(sentences[0], passages), sentences[0]))
+        yield Preview(sentences[0].text, _citation(passage_of(sentences[0], passages), sentences[0]))
         preview = time.perf_counter() - started
         raw, first = "", 0.0
         for piece in self.generator.stream(self._messages(standalone, passages), self.settings.max_new_tokens):
@@ -74,6 +77,9 @@ class Pipeline:
             raw += piece
             yield Token(piece)
         verdict = self.verifier.verify(raw, passages, standalone)
+        extractive = not verdict.abstained and not verdict.kept
+        if extractive:  # the model's sentences were all cut: quote the best passage sentence instead
+            verdict = replace(self.verifier.extract(sentences, passages, standalone), removed=verdict.removed)
         timings = Timings(retrieved, preview, first, time.perf_counter() - started)
         if verdict.abstained or not verdict.kept:
             yield self._abstain(base, passages, raw, verdict.removed, timings)
@@ -87,6 +93,7 @@ class Pipeline:
             raw=raw,
             removed=verdict.removed,
             timings=timings,
+            extractive=extractive,
         )
 
     def condense(self, question: str, history: History) -> str:
@@ -120,10 +127,6 @@ def _check(question: str) -> str:
     if len(question) > MAX_QUESTION_CHARS:
         raise BadQuestion(f"the question is {len(question)} characters long; the limit is {MAX_QUESTION_CHARS}")
     return question
-
-
-def _passage_of(sentence: Sentence, passages: list[Passage]) -> Passage:
-    return next(p for p in passages if p.document.id == sentence.document.id and p.start <= sentence.start < p.end)
 
 
 def _citation(passage: Passage, quote: Sentence) -> Citation:

@@ -46,6 +46,7 @@ class Answer:
     raw: str = ""  # what the model wrote, before verification
     removed: list[str] = field(default_factory=list)
     timings: Timings = field(default_factory=Timings)
+    extractive: bool = False  # the model's sentences all failed; the answer quotes the passage
 
 
 @dataclass(frozen=True)

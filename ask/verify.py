@@ -14,30 +14,14 @@ import re
 from dataclasses import dataclass
 
 import numpy as np
-from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
 
-from ask.passages import Passage, Sentence
+from ask.facts import FRAMING, answers_kind, key_words, names, numbers, present
+from ask.passages import Passage, Sentence, passage_of
 from index import Embedder
 from index.lexical import tokenize
 from ingest import split_sentences
 
 _MARKER = re.compile(r"\s*\[(\d+(?:\s*[,;]\s*\d+)*)\]")
-_NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
-_NUMBER_WORDS = dict(
-    zip(
-        "two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen "
-        "seventeen eighteen nineteen twenty thirty forty fifty hundred".split(),  # not "one": "one article says"
-        [*map(str, range(2, 21)), "30", "40", "50", "100"],
-        strict=True,
-    )
-)
-# Words about the sources rather than facts from them: "one article says", "another reports".
-_FRAMING = set(
-    tokenize([
-        "article articles report reports reported say says said according another one state states stated mention "
-        "mentions mentioned note notes noted write writes wrote source sources passage passages however also both"
-    ])[0]
-)  # fmt: skip
 _INSTRUCTION = re.compile(
     r"\b(ignore|disregard|forget)\b.{0,40}\b(instructions?|prompt|rules|above)\b|\byou are now\b|\bsystem prompt\b"
     r"|\b(answer|reply|respond|say)\b.{0,30}\b(instead|only with|exactly)\b",
@@ -97,77 +81,14 @@ def _attach_trailing_markers(claims: list[Claim], answer: str) -> list[Claim]:
     return claims
 
 
-def numbers(text: str) -> set[str]:
-    """Numbers in canonical form ("1,000" -> "1000", "06" -> "6"), number words included."""
-    found = {_canonical(n) for n in _NUMBER.findall(text)}
-    return found | {_NUMBER_WORDS[w] for w in re.findall(r"[a-z]+", text.lower()) if w in _NUMBER_WORDS}
-
-
-def names(text: str) -> set[str]:
-    """Runs of capitalised words ("Lord David Willetts", "CRRC Zhuzhou Institute"), lowercased."""
-    runs, current = [], []
-    for m in re.finditer(r"[\w'’&.-]+|[^\w\s]", text):
-        word = m.group().rstrip(".")
-        if word[:1].isupper() and (current or word.lower() not in ENGLISH_STOP_WORDS):
-            current.append(re.sub(r"['’]s$", "", word))
-        else:
-            runs.append(current)
-            current = []
-    runs.append(current)
-    return {" ".join(run).lower() for run in runs if run}
-
-
-def _present(name: str, text: str, stems: set[str]) -> bool:
-    """A capitalised run is in the text; a lone capitalised word may also be an ordinary word
-    that starts the sentence ("Trade rose", "Another says"): then its stem will do."""
-    if name in text:
-        return True
-    if " " in name:
-        return False
-    stem = tokenize([name])[0]
-    return not stem or stem[0] in stems
-
-
-def _canonical(number: str) -> str:
-    digits = number.replace(",", "")
-    if "." in digits:
-        digits = digits.rstrip("0").rstrip(".")
-    return digits.lstrip("0") or "0"
-
-
-def _wants(question: str) -> str | None:
-    """What kind of fact the question asks for: a number, a date, or a name."""
-    q = question.lower()
-    if re.search(r"\bhow (many|much)\b|\bwhat (percentage|share|proportion|number|amount)\b|\bby how much\b", q):
-        return "number"
-    if re.search(r"^when\b|\bwhat (year|date|day|month)\b|\bon what date\b|\bin (what|which) year\b", q):
-        return "date"
-    if re.search(r"^who\b|\bwho (is|was|were|are)\b", q):
-        return "name"
-    return None
-
-
-def answers_kind(claim: str, question: str) -> bool:
-    kind = _wants(question)
-    if kind == "number":
-        return bool(numbers(claim))
-    if kind == "date":
-        return bool(numbers(claim)) or any(m in claim.lower() for m in _MONTHS)
-    if kind == "name":
-        return bool(names(claim) - names(question))
-    return True
-
-
-_MONTHS = "january february march april may june july august september october november december".split()
-
-
 class Verifier:
     """Holds the thresholds; `check` one claim, `verify` a whole answer."""
 
-    def __init__(self, embedder: Embedder, min_similarity: float = 0.35, min_overlap: float = 0.8) -> None:
+    def __init__(self, embedder: Embedder, min_similarity: float, min_overlap: float, min_coverage: float) -> None:
         self.embedder = embedder
         self.min_similarity = min_similarity
         self.min_overlap = min_overlap
+        self.min_coverage = min_coverage
 
     def check(
         self, claim: str, vectors: np.ndarray, passage: Passage, question: str, asked: str
@@ -185,11 +106,11 @@ class Verifier:
         # Names must be in the passage; those the question itself uses, anywhere in the article.
         stems = set(tokenize([local])[0])
         asked = names(question)
-        if not all(_present(n, (whole if n in asked else local).lower(), stems) for n in names(claim)):
+        if not all(present(n, (whole if n in asked else local).lower(), stems) for n in names(claim)):
             return None, "a name is not in the passage"
         if not (numbers(question) <= numbers(whole) and all(n in asked for n in names(question))):
             return None, "the articles are not about what the question names"
-        words = {w for w in tokenize([claim])[0] if not w[:1].isdigit()} - _FRAMING  # numbers: checked above
+        words = {w for w in tokenize([claim])[0] if not w[:1].isdigit()} - FRAMING  # numbers: checked above
         known = set(tokenize([local])[0]) | (set(tokenize([question])[0]) & set(tokenize([whole])[0]))
         if len(words - known) > int(len(words) * (1 - self.min_overlap)):
             return None, f"words not in the passage: {', '.join(sorted(words - known))}"
@@ -221,7 +142,30 @@ class Verifier:
                 reasons.append(reason)
             else:
                 removed.append(f"{claim.text} (unsupported: {reasons[0] if reasons else 'no passages'})")
-        if kept and not any(answers_kind(s.text, question) for s in kept):
-            removed += [f"{s.text} (does not answer the question)" for s in kept]
+        reason = self._unanswered(kept, question)
+        if reason:
+            removed += [f"{s.text} ({reason})" for s in kept]
             kept = []
         return Verdict(kept, removed, abstained=False)
+
+    def _unanswered(self, kept: list[Supported], question: str) -> str:
+        """Why the kept sentences, true as they are, do not answer this question ("" if they do)."""
+        if not kept:
+            return ""
+        if not any(answers_kind(s.text, question) for s in kept):
+            return "does not answer the question"
+        cited = {s.passage.document.id: s.passage.document for s in kept}.values()
+        words = key_words(question)
+        missing = words - set(tokenize([" ".join(f"{d.text} {d.header}" for d in cited)])[0])
+        if len(missing) > int(len(words) * (1 - self.min_coverage)):
+            return f"the cited articles never mention: {', '.join(sorted(missing))}"
+        return ""
+
+    def extract(self, sentences: list[Sentence], passages: list[Passage], question: str, tries: int = 3) -> Verdict:
+        """When the model's words are all cut: the best retrieved sentence that, quoted as it
+        stands, passes the same checks (it answers the kind of question, its articles cover it)."""
+        for sentence in sentences[:tries]:
+            passage = passage_of(sentence, passages)
+            if not self._unanswered([Supported(sentence.text, passage, sentence, repointed=False)], question):
+                return Verdict([Supported(sentence.text, passage, sentence, repointed=False)], [], abstained=False)
+        return Verdict([], [], abstained=False)

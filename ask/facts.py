@@ -1,0 +1,116 @@
+"""The checkable facts of a sentence (numbers, names) and what a question asks for.
+
+Used by verification: a number or name in an answer must be found in the passage it cites, the
+answer must be of the kind the question asks for ("how many" wants a number), and the articles
+cited must mention every key word of the question.
+"""
+
+from __future__ import annotations
+
+import re
+
+from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
+
+from index.lexical import tokenize
+
+_NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
+_NUMBER_WORDS = dict(
+    zip(
+        "two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen "
+        "seventeen eighteen nineteen twenty thirty forty fifty hundred".split(),  # not "one": "one article says"
+        [*map(str, range(2, 21)), "30", "40", "50", "100"],
+        strict=True,
+    )
+)
+# Words about the sources rather than facts from them: "one article says", "another reports".
+FRAMING = set(
+    tokenize([
+        "article articles report reports reported say says said according another one state states stated mention "
+        "mentions mentioned note notes noted write writes wrote source sources passage passages however also both"
+    ])[0]
+)  # fmt: skip
+# Words of a question's form rather than its subject: "did", "took part", "according to".
+_QUESTION_FORM = set(
+    tokenize([
+        "did does do doing done take took taken give gave given come came according article articles report "
+        "reports reported say says said share date year years name named happen happened mention mentioned quote "
+        "quoted"
+    ])[0]
+)  # fmt: skip
+_QUANTITY = (
+    "population budget cost price value revenue size amount number total volume rate percentage share age salary "
+    "distance area turnover profit output"
+)
+_YEAR = re.compile(r"^(1[89]|20)\d\d$")
+_MONTHS = "january february march april may june july august september october november december".split()
+
+
+def numbers(text: str) -> set[str]:
+    """Numbers in canonical form ("1,000" -> "1000", "06" -> "6"), number words included."""
+    found = {_canonical(n) for n in _NUMBER.findall(text)}
+    return found | {_NUMBER_WORDS[w] for w in re.findall(r"[a-z]+", text.lower()) if w in _NUMBER_WORDS}
+
+
+def _canonical(number: str) -> str:
+    digits = number.replace(",", "")
+    if "." in digits:
+        digits = digits.rstrip("0").rstrip(".")
+    return digits.lstrip("0") or "0"
+
+
+def names(text: str) -> set[str]:
+    """Runs of capitalised words ("Lord David Willetts", "Zhuzhou Municipal People's Government"),
+    lowercased, a possessive dropped from the last word ("Hunan's" -> "hunan")."""
+    runs, current = [], []
+    for m in re.finditer(r"[\w'’&.-]+|[^\w\s]", text):
+        word = m.group().rstrip(".")
+        if word[:1].isupper() and (current or word.lower() not in ENGLISH_STOP_WORDS):
+            current.append(word)
+        else:
+            runs.append(current)
+            current = []
+    runs.append(current)
+    return {re.sub(r"['’]s$", "", " ".join(run)).lower() for run in runs if run}
+
+
+def present(name: str, text: str, stems: set[str]) -> bool:
+    """A capitalised run is in the text; a lone capitalised word may also be an ordinary word
+    that starts the sentence ("Trade rose", "Another says"): then its stem will do."""
+    if name in text:
+        return True
+    if " " in name:
+        return False
+    stem = tokenize([name])[0]
+    return not stem or stem[0] in stems
+
+
+def _wants(question: str) -> str | None:
+    """What kind of fact the question asks for: a number, a date, or a name."""
+    q = question.lower()
+    if re.search(rf"\bhow (many|much)\b|\bby how much\b|\bwhat (is|was|are|were) the ({_QUANTITY.replace(' ', '|')})\b"
+                 r"|\bwhat (percentage|share|proportion|number|amount)\b", q):  # fmt: skip
+        return "number"
+    if re.search(r"^when\b|\bwhat (year|date|day|month)\b|\bon what date\b|\bin (what|which) year\b", q):
+        return "date"
+    if re.search(r"^who\b|\bwho (is|was|were|are)\b", q):
+        return "name"
+    return None
+
+
+def answers_kind(claim: str, question: str) -> bool:
+    """Does the claim hold a fact of the kind the question asks for, one the question did not give?"""
+    kind = _wants(question)
+    new_numbers = numbers(claim) - numbers(question)
+    if kind == "number":
+        return any(not _YEAR.match(n) for n in new_numbers)
+    if kind == "date":
+        return bool(new_numbers) or any(m in claim.lower() for m in _MONTHS)
+    if kind == "name":
+        return bool(names(claim) - names(question))
+    return True
+
+
+def key_words(question: str) -> set[str]:
+    """The stemmed words that say what a question is about (not how it is asked)."""
+    kept = " ".join(w for w in question.split() if w.lower().strip("?,.!;:'\"") not in ENGLISH_STOP_WORDS)
+    return {w for w in tokenize([kept])[0] if not w[:1].isdigit()} - _QUESTION_FORM

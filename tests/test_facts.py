@@ -1,0 +1,61 @@
+"""Fact extraction used by verification, with hand-checked expectations."""
+
+from __future__ import annotations
+
+import pytest
+
+from ask.facts import answers_kind, key_words, names, numbers
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("It cost $1,000.50 in 2018, up 28%", {"1000.5", "2018", "28"}),
+        ("nine projects and 06 units", {"9", "6"}),
+        ("One article says", set()),
+        ("", set()),
+    ],
+)
+def test_numbers(text: str, expected: set[str]) -> None:
+    assert numbers(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Lord David Willetts led it.", {"lord david willetts"}),
+        ("The Zhuzhou Municipal People's Government signed.", {"zhuzhou municipal people's government"}),
+        ("Hunan's exports rose, said Liu.", {"hunan", "liu"}),
+        ("Another says it was in Changsha.", {"changsha"}),
+        ("Which UK company signed with BBK?", {"uk", "bbk"}),
+    ],
+)
+def test_names(text: str, expected: set[str]) -> None:
+    assert names(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("claim", "question", "expected"),
+    [
+        ("Trade reached $680 million.", "How much was trade in 2018?", True),
+        ("Trade grew in 2018.", "How much was trade in 2018?", False),  # only the question's own number
+        ("It happened in October 2017.", "How many buses will CRRC export?", False),  # a year is not a count
+        ("It kicks off on July 9th.", "When does the conference kick off?", True),
+        ("It kicks off soon.", "When does the conference kick off?", False),
+        ("Hunan and the UK are similar in population.", "What is the population of Hunan province?", False),
+        ("Liu Xiaoming gave it.", "Who gave the keynote speech?", True),
+        ("The ambassador gave it.", "Who gave the keynote speech?", False),
+        ("Anything at all.", "Why did they meet?", True),
+    ],
+)
+def test_answers_kind(claim: str, question: str, expected: bool) -> None:
+    assert answers_kind(claim, question) is expected
+
+
+def test_key_words_leave_out_the_form_of_the_question() -> None:
+    assert key_words("Which philosopher who lived in Hunan 1,000 years ago is quoted?") == {
+        "philosoph", "live", "hunan", "ago"
+    }  # fmt: skip
+    assert key_words("What did Kwasi Kwarteng say about Brexit according to the article?") == {
+        "kwasi", "kwarteng", "brexit"
+    }  # fmt: skip
