@@ -92,8 +92,8 @@ def _wants(question: str) -> str | None:
         return "number"
     if re.search(r"^when\b|\bwhat (year|date|day|month)\b|\bon what date\b|\bin (what|which) year\b", q):
         return "date"
-    if re.search(r"^who\b|\bwho (is|was|were|are)\b", q):
-        return "name"
+    if re.search(r"^(who|where)\b|\b(who|where) (is|was|were|are|did|does|do)\b", q):
+        return "name"  # a person, or a place
     return None
 
 

@@ -90,12 +90,10 @@ class Verifier:
         self.min_overlap = min_overlap
         self.min_coverage = min_coverage
 
-    def check(
-        self, claim: str, vectors: np.ndarray, passage: Passage, question: str, asked: str
-    ) -> tuple[Sentence | None, str]:
+    def check(self, claim: str, vectors: np.ndarray, passage: Passage, question: str) -> tuple[Sentence | None, str]:
         """The passage sentence that supports `claim`, or None and the reason it does not.
         `vectors` embed the claim, and the question with the claim (a bare "2015" means nothing
-        alone); `asked` is the text of every passage's article, where the question's names must be."""
+        alone)."""
         evidence = [s for s in passage.sentences if not _INSTRUCTION.search(s.text)]
         if not evidence:
             return None, "the passage holds only instructions"
@@ -108,8 +106,6 @@ class Verifier:
         asked = names(question)
         if not all(present(n, (whole if n in asked else local).lower(), stems) for n in names(claim)):
             return None, "a name is not in the passage"
-        if not (numbers(question) <= numbers(whole) and all(n in asked for n in names(question))):
-            return None, "the articles are not about what the question names"
         words = {w for w in tokenize([claim])[0] if not w[:1].isdigit()} - FRAMING  # numbers: checked above
         known = set(tokenize([local])[0]) | (set(tokenize([question])[0]) & set(tokenize([whole])[0]))
         if len(words - known) > int(len(words) * (1 - self.min_overlap)):
@@ -126,7 +122,6 @@ class Verifier:
         by_number = {p.number: p for p in passages}
         texts = [t for c in claims for t in (c.text, f"{question} {c.text}")]
         vectors = self.embedder.encode(texts).reshape(len(claims), 2, -1) if claims else []
-        asked = " ".join({p.document.id: f"{p.document.text} {p.document.header}" for p in passages}.values()).lower()
         kept, removed = [], []
         for claim, vector in zip(claims, vectors, strict=True):
             if ABSTAIN_PATTERNS.search(claim.text):
@@ -135,7 +130,7 @@ class Verifier:
             cited = [by_number[n] for n in claim.cited if n in by_number]
             reasons = []
             for passage in cited + [p for p in passages if p not in cited]:
-                quote, reason = self.check(claim.text, vector, passage, question, asked)
+                quote, reason = self.check(claim.text, vector, passage, question)
                 if quote is not None:
                     kept.append(Supported(claim.text, passage, quote, repointed=passage not in cited))
                     break
@@ -154,9 +149,16 @@ class Verifier:
             return ""
         if not any(answers_kind(s.text, question) for s in kept):
             return "does not answer the question"
-        cited = {s.passage.document.id: s.passage.document for s in kept}.values()
+        cited = " ".join(
+            {s.passage.document.id: f"{s.passage.document.text} {s.passage.document.header}" for s in kept}.values()
+        )
+        absent = sorted(numbers(question) - numbers(cited)) + sorted(
+            n for n in names(question) if n not in cited.lower()
+        )
+        if absent:
+            return f"the cited articles never name: {', '.join(absent)}"
         words = key_words(question)
-        missing = words - set(tokenize([" ".join(f"{d.text} {d.header}" for d in cited)])[0])
+        missing = words - set(tokenize([cited])[0])
         if len(missing) > int(len(words) * (1 - self.min_coverage)):
             return f"the cited articles never mention: {', '.join(sorted(missing))}"
         return ""

@@ -1,0 +1,70 @@
+"""The real packaged model (llama.cpp) and embedder answering questions about the seed articles."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from ask import Pipeline, load_generator
+from config import ROOT, Config
+from index import SentenceTransformerEmbedder, build_index, open_retriever
+from tests.conftest import SEEDS
+
+pytestmark = pytest.mark.real
+
+
+@pytest.fixture(scope="module")
+def index_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    index_dir = tmp_path_factory.mktemp("real-answers") / "index"
+    config = Config()
+    build_index([SEEDS], index_dir, SentenceTransformerEmbedder(), config.chunk_tokens, config.overlap_sentences)
+    return index_dir
+
+
+@pytest.fixture(scope="module")
+def pipeline(index_dir: Path) -> Pipeline:
+    config = Config()
+    retriever = open_retriever(index_dir, SentenceTransformerEmbedder(), config.search)
+    return Pipeline(retriever, load_generator(None, None, config.cache_dir), config.answer)
+
+
+@pytest.mark.parametrize(
+    ("question", "expected", "seed"),
+    [
+        ("How many new energy vehicle manufacturers are there in Hunan?", "13", "001"),
+        ("Who was China's minister of industry and information technology at the dialogue?", "Xiao Yaqing", "002"),
+        ("How many collaborative projects has the Research and Innovation Partnership Fund supported?", "460", "003"),
+    ],
+)
+def test_right_answer_with_a_correct_citation(pipeline: Pipeline, question: str, expected: str, seed: str) -> None:
+    answer = pipeline.answer(question)
+    assert not answer.abstained and expected in answer.text
+    assert answer.citations
+    for citation in answer.citations:
+        assert Path(citation.path).name.startswith(seed)
+        assert expected in citation.passage and citation.quote in citation.passage
+    assert answer.timings.first_token_s > 0 and answer.model.endswith(".gguf")
+
+
+@pytest.mark.parametrize("question", ["What did Kwasi Kwarteng say about Brexit?", "Who is the mayor of Changsha?"])
+def test_abstains_when_the_articles_are_silent(pipeline: Pipeline, question: str) -> None:
+    answer = pipeline.answer(question)
+    assert answer.abstained and answer.text == "The articles don't say."
+    assert answer.citations == [] and answer.sources
+
+
+def test_cli_json(index_dir: Path) -> None:
+    result = subprocess.run(
+        [sys.executable, "-m", "ask", "When does the China UK Innovation Cooperation Conference kick off?", "--json",
+         "--index-dir", str(index_dir)],
+        cwd=ROOT, capture_output=True, text=True, env={**os.environ},
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    answer = json.loads(result.stdout)
+    assert not answer["abstained"] and "July 9" in answer["text"]
+    assert Path(answer["citations"][0]["path"]).name.startswith("004")
