@@ -34,7 +34,7 @@ _QUESTION_FORM = set(
     tokenize([
         "did does do doing done take took taken give gave given come came according article articles report "
         "reports reported say says said share date year years name named happen happened mention mentioned quote "
-        "quoted"
+        "quoted hold holds held place located"
     ])[0]
 )  # fmt: skip
 _QUANTITY = (
@@ -84,7 +84,7 @@ def present(name: str, text: str, stems: set[str]) -> bool:
     return not stem or stem[0] in stems
 
 
-def _wants(question: str) -> str | None:
+def wants(question: str) -> str | None:
     """What kind of fact the question asks for: a number, a date, or a name."""
     q = question.lower()
     if re.search(rf"\bhow (many|much)\b|\bby how much\b|\bwhat (is|was|are|were) the ({_QUANTITY.replace(' ', '|')})\b"
@@ -97,17 +97,24 @@ def _wants(question: str) -> str | None:
     return None
 
 
+def new_facts(text: str, question: str) -> set[str]:
+    """The facts in `text` of the kind the question asks for that the question did not give:
+    numbers (not years) for "how many", numbers and months for "when", name words for "who"."""
+    kind = wants(question)
+    new_numbers = numbers(text) - numbers(question)
+    if kind == "number":
+        return {n for n in new_numbers if not _YEAR.match(n)}
+    if kind == "date":
+        return new_numbers | {m for m in _MONTHS if m in text.lower()}
+    if kind == "name":
+        asked = {w for n in names(question) for w in n.split()}
+        return {w for n in names(text) for w in n.split()} - asked
+    return set()
+
+
 def answers_kind(claim: str, question: str) -> bool:
     """Does the claim hold a fact of the kind the question asks for, one the question did not give?"""
-    kind = _wants(question)
-    new_numbers = numbers(claim) - numbers(question)
-    if kind == "number":
-        return any(not _YEAR.match(n) for n in new_numbers)
-    if kind == "date":
-        return bool(new_numbers) or any(m in claim.lower() for m in _MONTHS)
-    if kind == "name":
-        return bool(names(claim) - names(question))
-    return True
+    return wants(question) is None or bool(new_facts(claim, question))
 
 
 def key_words(question: str) -> set[str]:

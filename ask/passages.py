@@ -112,9 +112,11 @@ def select_passages(
     return [Passage(n, window[0].document, tuple(window), score) for n, (score, window) in enumerate(chosen, start=1)]
 
 
-def passage_of(sentence: Sentence, passages: list[Passage]) -> Passage:
-    """The passage that holds `sentence`."""
-    return next(p for p in passages if p.document.id == sentence.document.id and p.start <= sentence.start < p.end)
+def passage_of(sentence: Sentence, passages: list[Passage]) -> Passage | None:
+    """The passage that holds `sentence`, if one does."""
+    return next(
+        (p for p in passages if p.document.id == sentence.document.id and p.start <= sentence.start < p.end), None
+    )
 
 
 def _adjacent(run: list[Sentence], j: int, i: int) -> bool:

@@ -12,6 +12,7 @@ import time
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, replace
 
+from ask.conflicts import other_account
 from ask.generate import Generator
 from ask.passages import Passage, Sentence, passage_of, score_sentences, select_passages
 from ask.prompts import render
@@ -84,10 +85,12 @@ class Pipeline:
         if verdict.abstained or not verdict.kept:
             yield self._abstain(base, passages, raw, verdict.removed, timings)
             return
+        account = other_account(verdict.kept, sentences, passages, standalone, self.verifier)
+        kept = verdict.kept + ([account] if account else [])
         yield Answer(
             **base,
-            text=" ".join(f"{s.text} [{s.passage.number}]" for s in verdict.kept),
-            citations=_citations(verdict.kept),
+            text=" ".join(f"{s.text} [{s.passage.number}]" for s in kept),
+            citations=_citations(kept),
             abstained=False,
             sources=passages,
             raw=raw,

@@ -107,7 +107,8 @@ class Verifier:
         if not all(present(n, (whole if n in asked else local).lower(), stems) for n in names(claim)):
             return None, "a name is not in the passage"
         words = {w for w in tokenize([claim])[0] if not w[:1].isdigit()} - FRAMING  # numbers: checked above
-        known = set(tokenize([local])[0]) | (set(tokenize([question])[0]) & set(tokenize([whole])[0]))
+        # The question's own words are checked against the cited articles as a whole (`unanswered`).
+        known = set(tokenize([local])[0]) | set(tokenize([question])[0])
         if len(words - known) > int(len(words) * (1 - self.min_overlap)):
             return None, f"words not in the passage: {', '.join(sorted(words - known))}"
         similarity = np.array([[v @ s.vector for s in evidence] for v in vectors])  # (2, sentences)
@@ -137,13 +138,13 @@ class Verifier:
                 reasons.append(reason)
             else:
                 removed.append(f"{claim.text} (unsupported: {reasons[0] if reasons else 'no passages'})")
-        reason = self._unanswered(kept, question)
+        reason = self.unanswered(kept, question)
         if reason:
             removed += [f"{s.text} ({reason})" for s in kept]
             kept = []
         return Verdict(kept, removed, abstained=False)
 
-    def _unanswered(self, kept: list[Supported], question: str) -> str:
+    def unanswered(self, kept: list[Supported], question: str) -> str:
         """Why the kept sentences, true as they are, do not answer this question ("" if they do)."""
         if not kept:
             return ""
@@ -168,6 +169,7 @@ class Verifier:
         stands, passes the same checks (it answers the kind of question, its articles cover it)."""
         for sentence in sentences[:tries]:
             passage = passage_of(sentence, passages)
-            if not self._unanswered([Supported(sentence.text, passage, sentence, repointed=False)], question):
-                return Verdict([Supported(sentence.text, passage, sentence, repointed=False)], [], abstained=False)
+            quoted = Supported(sentence.text, passage, sentence, repointed=False) if passage else None
+            if quoted and not self.unanswered([quoted], question):
+                return Verdict([quoted], [], abstained=False)
         return Verdict([], [], abstained=False)

@@ -219,3 +219,19 @@ def test_true_but_beside_the_point_is_not_an_answer(retriever) -> None:
     _, answer, _ = ask(retriever, "What did Kwasi Kwarteng say about Brexit?", reply)
     assert answer.abstained
     assert "the cited articles never name: brexit" in answer.removed[0]
+
+
+def test_a_conflicting_account_is_added_and_cited(retriever) -> None:
+    question = "Where was the Hunan-UK Future Innovation Summit held?"
+    _, answer, _ = ask(retriever, question, lambda m: f"The summit was held in Changsha [{number_of(m, 'Changsha')}].")
+    assert not answer.abstained and "Changsha" in answer.text
+    assert "Another article differs: “" in answer.text and "London" in answer.text
+    (changsha,) = [c for c in answer.citations if "Changsha" in c.quote]
+    (london,) = [c for c in answer.citations if "London" in c.quote]
+    assert Path(changsha.path).name.startswith("001") and london.doc_id != changsha.doc_id
+
+
+def test_agreeing_articles_are_no_conflict(retriever) -> None:
+    question = "Who was the Chinese ambassador to the UK at the Hunan-UK Future Innovation Summit?"
+    _, answer, _ = ask(retriever, question, lambda m: f"It was Liu Xiaoming [{number_of(m, 'Liu Xiaoming')}].")
+    assert not answer.abstained and "differs" not in answer.text

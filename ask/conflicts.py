@@ -1,0 +1,39 @@
+"""Conflicting accounts: another article gives a different figure, date, person or place for
+exactly what was asked ("held in London" against "held in Changsha").
+
+Looked for only when the answer rests on one article: among the sentences almost as relevant to
+the question as the best one, a sentence of another article whose facts of the asked kind share
+none with the answer's, and whose article passes the same question checks as the answer.
+"""
+
+from __future__ import annotations
+
+from ask.facts import new_facts, wants
+from ask.passages import Passage, Sentence, passage_of
+from ask.verify import Supported, Verifier
+
+
+def other_account(
+    kept: list[Supported],
+    sentences: list[Sentence],
+    passages: list[Passage],
+    question: str,
+    verifier: Verifier,
+    margin: float = 0.85,
+) -> Supported | None:
+    """A sentence of another article that contradicts the answer, quoted as a claim; or None."""
+    cited = {s.passage.document.id for s in kept}
+    if wants(question) is None or len(cited) != 1 or not sentences:
+        return None
+    given = set().union(*(new_facts(s.text, question) for s in kept))
+    for sentence in sentences:
+        if sentence.score < margin * sentences[0].score:
+            break
+        passage = passage_of(sentence, passages)
+        other = new_facts(sentence.text, question)
+        if sentence.document.id in cited or passage is None or not other or other & given:
+            continue
+        account = Supported(f"Another article differs: “{sentence.text}”", passage, sentence, repointed=False)
+        if not verifier.unanswered([account], question):
+            return account
+    return None
