@@ -2,7 +2,9 @@
 
 Indexes ../shared/benchmarks/multihop-rag/corpus.json where it lies (incrementally, in a cache
 folder outside the project's default index), runs every non-null query of the split, and writes
-DIR/retrieval.json and DIR/retrieval.md. Exits 0 with a message when the benchmark is absent.
+DIR/retrieval.json and DIR/retrieval.md. With --answers, the queries (null ones included) are also
+answered by the pipeline and scored: DIR/answers.json and DIR/answers.md. Exits 0 with a message
+when the benchmark is absent.
 """
 
 from __future__ import annotations
@@ -17,8 +19,11 @@ from collections import defaultdict
 from dataclasses import replace
 from pathlib import Path
 
+from ask import Pipeline, load_generator
 from config import Config
 from eval.benchmark import BenchmarkMissing, Query, load_queries, ranking_metrics, relevant, require
+from eval.multihop_answers import answer_report
+from eval.multihop_answers import markdown as answers_markdown
 from index import Retriever, SentenceTransformerEmbedder, build_index, open_retriever
 
 
@@ -85,6 +90,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--chunk-tokens", type=int, default=config.chunk_tokens)
     parser.add_argument("--limit", type=int, help="only the first N queries of the split")
     parser.add_argument("--fresh", action="store_true", help="delete the cached index first: time a full build")
+    parser.add_argument("--answers", action="store_true", help="also answer the queries (null ones too) and score")
+    parser.add_argument("--model", default=config.model)
+    parser.add_argument("--backend", default=config.backend)
     args = parser.parse_args(argv)
     config = replace(config, embedder=args.embedder, chunk_tokens=args.chunk_tokens)
     try:
@@ -113,6 +121,14 @@ def main(argv: list[str] | None = None) -> int:
     (args.out / "retrieval.json").write_text(json.dumps(report, indent=1), encoding="utf-8")
     (args.out / "retrieval.md").write_text(markdown(report), encoding="utf-8")
     print(markdown(report))
+    if args.answers:
+        generator = load_generator(args.model, args.backend, config.cache_dir)
+        pipeline = Pipeline(retriever, generator, config.answer)
+        every = load_queries(args.benchmark_dir, args.split, include_null=True)[: args.limit]
+        answers, rows = answer_report(pipeline, every)
+        (args.out / "answers.json").write_text(json.dumps({**answers, "rows": rows}, indent=1), encoding="utf-8")
+        (args.out / "answers.md").write_text(answers_markdown(answers, args.split, generator.name), encoding="utf-8")
+        print(answers_markdown(answers, args.split, generator.name))
     return 0
 
 

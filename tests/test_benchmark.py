@@ -6,6 +6,7 @@ import pytest
 
 from config import Config
 from eval.benchmark import BenchmarkMissing, load_queries, ranking_metrics, relevant, require
+from eval.scoring import strip_markers
 
 
 def test_relevance_ignores_spaces_and_newlines_only() -> None:
@@ -46,3 +47,21 @@ def test_splits_follow_the_readme() -> None:
     assert [q.position for q in test[:3]] == [0, 4, 8]
     assert all(q.position % 4 for q in dev)
     assert all(q.facts for q in load_queries(bench, "test"))
+
+
+@pytest.mark.parametrize(
+    ("prediction", "gold", "lenient_ok", "strict_ok"),
+    [
+        ("Sam Bankman-Fried [1]", "Sam Bankman-Fried", True, True),
+        ("Bankman-Fried did it.", "Sam Bankman-Fried", True, False),
+        ("Yes, both report it.", "Yes", True, True),
+        ("The company is Google.", "Google", True, True),
+        ("Insufficient information.", "Insufficient information.", True, True),
+        ("No.", "Yes", False, False),
+    ],
+)
+def test_multihop_answer_rules(prediction: str, gold: str, lenient_ok: bool, strict_ok: bool) -> None:
+    from eval.multihop_answers import lenient, strict
+
+    assert lenient(strip_markers(prediction), gold) is lenient_ok
+    assert strict(strip_markers(prediction), gold) is strict_ok
