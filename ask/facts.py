@@ -42,6 +42,7 @@ _QUANTITY = (
     "distance area turnover profit output"
 )
 _YEAR = re.compile(r"^(1[89]|20)\d\d$")
+_PLACE = re.compile(r"\b(?:in|at|from)\s+((?:the\s+)?[A-Z][\w'’.-]*(?:\s+[A-Z][\w'’.-]*)*)")
 _MONTHS = "january february march april may june july august september october november december".split()
 
 
@@ -92,8 +93,10 @@ def wants(question: str) -> str | None:
         return "number"
     if re.search(r"^when\b|\bwhat (year|date|day|month)\b|\bon what date\b|\bin (what|which) year\b", q):
         return "date"
-    if re.search(r"^(who|where)\b|\b(who|where) (is|was|were|are|did|does|do)\b", q):
-        return "name"  # a person, or a place
+    if re.search(r"^where\b|\bwhere (is|was|were|are|did|does|do)\b|\bin (what|which) (city|country|place)\b", q):
+        return "place"
+    if re.search(r"^who\b|\bwho (is|was|were|are|did|does|do)\b", q):
+        return "name"
     return None
 
 
@@ -106,9 +109,12 @@ def new_facts(text: str, question: str) -> set[str]:
         return {n for n in new_numbers if not _YEAR.match(n)}
     if kind == "date":
         return new_numbers | {m for m in _MONTHS if m in text.lower()}
+    asked = {w for n in names(question) for w in re.split(r"[\s-]+", n)}
     if kind == "name":
-        asked = {w for n in names(question) for w in n.split()}
-        return {w for n in names(text) for w in n.split()} - asked
+        return {w for n in names(text) for w in re.split(r"[\s-]+", n)} - asked
+    if kind == "place":  # a capitalised name after "in", "at" or "from": "held in London"
+        places = {n for m in _PLACE.finditer(text) for n in names(m.group(1))}
+        return {w for n in places for w in re.split(r"[\s-]+", n)} - asked - set(_MONTHS)
     return set()
 
 

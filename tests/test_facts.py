@@ -59,3 +59,17 @@ def test_key_words_leave_out_the_form_of_the_question() -> None:
     assert key_words("What did Kwasi Kwarteng say about Brexit according to the article?") == {
         "kwasi", "kwarteng", "brexit"
     }  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("A Sino-UK convention held in London on Thursday aimed to enhance cooperation.", {"london"}),
+        ("At the Hunan-UK Future Innovation Summit in Changsha in March, Liu spoke.", {"changsha"}),
+        ("Themed Hunan-UK Future Innovation Summit, it helps companies from Hunan.", set()),
+    ],
+)
+def test_places_for_where_questions(text: str, expected: set[str]) -> None:
+    from ask.facts import new_facts
+
+    assert new_facts(text, "Where was the Hunan-UK Future Innovation Summit held?") == expected
