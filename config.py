@@ -64,5 +64,5 @@ class Config:
         min_evidence=0.3,
         min_similarity=0.35,
         min_overlap=0.8,
-        min_coverage=1.0,
+        min_coverage=0.75,
     )

@@ -35,6 +35,6 @@ def other_account(
         if sentence.document.id in cited or passage is None or not other or other & given:
             continue
         account = Supported(f"Another article differs: “{sentence.text}”", passage, sentence, repointed=False)
-        if not verifier.unanswered([account], question):
+        if not verifier.unanswered([account], question, shown=[]):  # its own article must cover the question
             return account
     return None

@@ -42,6 +42,7 @@ _QUANTITY = (
     "distance area turnover profit output"
 )
 _YEAR = re.compile(r"^(1[89]|20)\d\d$")
+_NOT_NAMES = ENGLISH_STOP_WORDS | {"did", "does", "do", "has", "have", "had", "was", "were", "is", "are", "yes"}
 _PLACE = re.compile(r"\b(?:in|at|from)\s+((?:the\s+)?[A-Z][\w'’.-]*(?:\s+[A-Z][\w'’.-]*)*)")
 _MONTHS = "january february march april may june july august september october november december".split()
 
@@ -63,9 +64,9 @@ def names(text: str) -> set[str]:
     """Runs of capitalised words ("Lord David Willetts", "Zhuzhou Municipal People's Government"),
     lowercased, a possessive dropped from the last word ("Hunan's" -> "hunan")."""
     runs, current = [], []
-    for m in re.finditer(r"[\w'’&.-]+|[^\w\s]", text):
-        word = m.group().rstrip(".")
-        if word[:1].isupper() and (current or word.lower() not in ENGLISH_STOP_WORDS):
+    for m in re.finditer(r"[\w'&.-]+|[^\w\s]", text.replace("’", "'")):
+        word = m.group().strip(".'")
+        if word[:1].isupper() and (current or word.lower() not in _NOT_NAMES):
             current.append(word)
         else:
             runs.append(current)
@@ -77,7 +78,7 @@ def names(text: str) -> set[str]:
 def present(name: str, text: str, stems: set[str]) -> bool:
     """A capitalised run is in the text; a lone capitalised word may also be an ordinary word
     that starts the sentence ("Trade rose", "Another says"): then its stem will do."""
-    if name in text:
+    if name in text.replace("’", "'"):
         return True
     if " " in name:
         return False

@@ -40,7 +40,7 @@ class AnswerSettings:
     min_evidence: float  # best sentence score below this: abstain without asking the model
     min_similarity: float  # verification: claim-to-sentence cosine
     min_overlap: float  # verification: share of the claim's words in the passage
-    min_coverage: float  # share of the question's key words the cited articles must mention
+    min_coverage: float  # of a long question's key words past the sixth, the share the cited articles must mention
 
 
 class Pipeline:

@@ -11,6 +11,7 @@ the model ("ignore previous instructions") support nothing.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 import numpy as np
@@ -19,7 +20,7 @@ from ask.facts import FRAMING, answers_kind, key_words, names, numbers, present
 from ask.passages import Passage, Sentence, passage_of
 from index import Embedder
 from index.lexical import tokenize
-from ingest import split_sentences
+from ingest import Document, split_sentences
 
 _MARKER = re.compile(r"\s*\[(\d+(?:\s*[,;]\s*\d+)*)\]")
 _INSTRUCTION = re.compile(
@@ -98,13 +99,11 @@ class Verifier:
         if not evidence:
             return None, "the passage holds only instructions"
         local = " ".join([*(s.text for s in evidence), passage.document.header])
-        whole = " ".join([passage.document.text, passage.document.header])
         if not numbers(claim) <= numbers(local) | numbers(question):
             return None, "a number is not in the passage"
-        # Names must be in the passage; those the question itself uses, anywhere in the article.
+        # Names must be in the passage; the question's own names are checked for the whole answer.
         stems = set(tokenize([local])[0])
-        asked = names(question)
-        if not all(present(n, (whole if n in asked else local).lower(), stems) for n in names(claim)):
+        if not all(present(n, local.lower(), stems) for n in names(claim) - names(question)):
             return None, "a name is not in the passage"
         words = {w for w in tokenize([claim])[0] if not w[:1].isdigit()} - FRAMING  # numbers: checked above
         # The question's own words are checked against the cited articles as a whole (`unanswered`).
@@ -138,30 +137,29 @@ class Verifier:
                 reasons.append(reason)
             else:
                 removed.append(f"{claim.text} (unsupported: {reasons[0] if reasons else 'no passages'})")
-        reason = self.unanswered(kept, question)
+        reason = self.unanswered(kept, question, passages)
         if reason:
             removed += [f"{s.text} ({reason})" for s in kept]
             kept = []
         return Verdict(kept, removed, abstained=False)
 
-    def unanswered(self, kept: list[Supported], question: str) -> str:
-        """Why the kept sentences, true as they are, do not answer this question ("" if they do)."""
+    def unanswered(self, kept: list[Supported], question: str, shown: list[Passage]) -> str:
+        """Why the kept sentences, true as they are, do not answer this question ("" if they do).
+        The question's numbers must be in the cited articles, its names and key words in the
+        articles shown to the model (a question may name the publishers of several articles)."""
         if not kept:
             return ""
         if not any(answers_kind(s.text, question) for s in kept):
             return "does not answer the question"
-        cited = " ".join(
-            {s.passage.document.id: f"{s.passage.document.text} {s.passage.document.header}" for s in kept}.values()
-        )
-        absent = sorted(numbers(question) - numbers(cited)) + sorted(
-            n for n in names(question) if n not in cited.lower()
-        )
+        cited = _text_of(s.passage.document for s in kept)
+        evidence = _text_of([*(s.passage.document for s in kept), *(p.document for p in shown)]).lower()
+        absent = sorted(numbers(question) - numbers(cited)) + sorted(n for n in names(question) if n not in evidence)
         if absent:
-            return f"the cited articles never name: {', '.join(absent)}"
+            return f"the articles never name: {', '.join(absent)}"
         words = key_words(question)
-        missing = words - set(tokenize([cited])[0])
-        if len(missing) > int(len(words) * (1 - self.min_coverage)):
-            return f"the cited articles never mention: {', '.join(sorted(missing))}"
+        missing = words - set(tokenize([evidence])[0])
+        if len(missing) > int(max(0, len(words) - 6) * (1 - self.min_coverage)):
+            return f"the articles never mention: {', '.join(sorted(missing))}"
         return ""
 
     def extract(self, sentences: list[Sentence], passages: list[Passage], question: str, tries: int = 3) -> Verdict:
@@ -170,6 +168,11 @@ class Verifier:
         for sentence in sentences[:tries]:
             passage = passage_of(sentence, passages)
             quoted = Supported(sentence.text, passage, sentence, repointed=False) if passage else None
-            if quoted and not self.unanswered([quoted], question):
+            if quoted and not self.unanswered([quoted], question, passages):
                 return Verdict([quoted], [], abstained=False)
         return Verdict([], [], abstained=False)
+
+
+def _text_of(documents: Iterable[Document]) -> str:
+    """The text and header of each distinct document, joined."""
+    return " ".join({d.id: f"{d.text} {d.header}" for d in documents}.values())
