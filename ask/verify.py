@@ -164,11 +164,11 @@ class Verifier:
 
     def extract(self, sentences: list[Sentence], passages: list[Passage], question: str, tries: int = 3) -> Verdict:
         """When the model's words are all cut: the best retrieved sentence that, quoted as it
-        stands, passes the same checks (it answers the kind of question, its articles cover it)."""
+        stands, passes the same checks, stricter: its own article must cover the whole question."""
         for sentence in sentences[:tries]:
             passage = passage_of(sentence, passages)
             quoted = Supported(sentence.text, passage, sentence, repointed=False) if passage else None
-            if quoted and not self.unanswered([quoted], question, passages):
+            if quoted and not self.unanswered([quoted], question, shown=[]):  # its own article must cover it
                 return Verdict([quoted], [], abstained=False)
         return Verdict([], [], abstained=False)
 
