@@ -235,3 +235,18 @@ def test_agreeing_articles_are_no_conflict(retriever) -> None:
     question = "Who was the Chinese ambassador to the UK at the Hunan-UK Future Innovation Summit?"
     _, answer, _ = ask(retriever, question, lambda m: f"It was Liu Xiaoming [{number_of(m, 'Liu Xiaoming')}].")
     assert not answer.abstained and "differs" not in answer.text
+
+
+def test_follow_up_is_condensed_through_the_model(retriever) -> None:
+    def script(m):
+        if "Rewrite the last question" in m[-1]["content"]:
+            assert "Hunan and the UK" in m[-1]["content"] and "And in 2018?" in m[-1]["content"]
+            return "How much was trade between Hunan and the UK in 2018?\n"
+        return f"Trade reached $680 million in 2018 [{number_of(m, '$680')}]."
+
+    model = ScriptedModel(script)
+    history = [("What do the articles say about Hunan and the UK?", "They cooperate on trade [1].")]
+    answer = Pipeline(retriever, model, Config().answer).answer("And in 2018?", history=history)
+    assert answer.standalone_question == TRADE and answer.question == "And in 2018?"
+    assert not answer.abstained and "$680 million" in answer.text
+    assert len(model.prompts) == 2
