@@ -34,7 +34,7 @@ def other_account(
         other = new_facts(sentence.text, question)
         if sentence.document.id in cited or passage is None or not other or other & given:
             continue
-        account = Supported(f"Another article differs: “{sentence.text}”", passage, sentence, repointed=False)
+        account = Supported(f"Another article differs: “{sentence.text}”", passage, sentence)
         if not verifier.unanswered([account], question, shown=[]):  # its own article must cover the question
             return account
     return None

@@ -37,7 +37,6 @@ class Passage:
     number: int
     document: Document
     sentences: tuple[Sentence, ...]
-    score: float
 
     @property
     def start(self) -> int:
@@ -89,7 +88,7 @@ def select_passages(
     by_doc: dict[str, list[Sentence]] = {}
     for s in sorted(sentences, key=lambda x: x.start):
         by_doc.setdefault(s.document.id, []).append(s)
-    chosen: list[tuple[float, list[Sentence]]] = []
+    chosen: list[list[Sentence]] = []
     covered: set[tuple[str, int]] = set()
     for best in sentences:
         if len(chosen) == max_passages:
@@ -108,8 +107,8 @@ def select_passages(
                     lo, hi = min(lo, j), max(hi, j + 1)
         window = run[lo:hi]
         covered |= {(s.document.id, s.start) for s in window}
-        chosen.append((best.score, window))
-    return [Passage(n, window[0].document, tuple(window), score) for n, (score, window) in enumerate(chosen, start=1)]
+        chosen.append(window)
+    return [Passage(n, window[0].document, tuple(window)) for n, window in enumerate(chosen, start=1)]
 
 
 def passage_of(sentence: Sentence, passages: list[Passage]) -> Passage | None:

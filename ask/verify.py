@@ -1,8 +1,8 @@
 """Check every sentence of a model's answer against the passage it cites; fix or cut what fails.
 
-A sentence is supported by a passage when every number, date, amount and name in it appears in
-the passage (or its title, date and publisher, or the question itself), and it says much the same
-as one of the passage's sentences: close embeddings, or most of its words. A citation that fails
+A sentence is supported by a passage when every number and name in it appears in the passage (or
+its title, date and publisher, or the question itself), nearly all its other words are there too,
+and its embedding is close to one of the passage's sentences. A citation that fails
 is re-pointed to a passage that supports the sentence; a sentence nothing supports is removed.
 Markers that point at no passage never survive. Sentences of a passage that read like orders to
 the model ("ignore previous instructions") support nothing.
@@ -51,7 +51,6 @@ class Supported:
     text: str
     passage: Passage
     quote: Sentence
-    repointed: bool
 
 
 @dataclass(frozen=True)
@@ -107,7 +106,7 @@ class Verifier:
             return None, "a name is not in the passage"
         words = {w for w in tokenize([claim])[0] if not w[:1].isdigit()} - FRAMING  # numbers: checked above
         # The question's own words are checked against the cited articles as a whole (`unanswered`).
-        known = set(tokenize([local])[0]) | set(tokenize([question])[0])
+        known = stems | set(tokenize([question])[0])
         if len(words - known) > int(len(words) * (1 - self.min_overlap)):
             return None, f"words not in the passage: {', '.join(sorted(words - known))}"
         similarity = np.array([[v @ s.vector for s in evidence] for v in vectors])  # (2, sentences)
@@ -132,7 +131,7 @@ class Verifier:
             for passage in cited + [p for p in passages if p not in cited]:
                 quote, reason = self.check(claim.text, vector, passage, question)
                 if quote is not None:
-                    kept.append(Supported(claim.text, passage, quote, repointed=passage not in cited))
+                    kept.append(Supported(claim.text, passage, quote))
                     break
                 reasons.append(reason)
             else:
@@ -167,7 +166,7 @@ class Verifier:
         stands, passes the same checks, stricter: its own article must cover the whole question."""
         for sentence in sentences[:tries]:
             passage = passage_of(sentence, passages)
-            quoted = Supported(sentence.text, passage, sentence, repointed=False) if passage else None
+            quoted = Supported(sentence.text, passage, sentence) if passage else None
             if quoted and not self.unanswered([quoted], question, shown=[]):  # its own article must cover it
                 return Verdict([quoted], [], abstained=False)
         return Verdict([], [], abstained=False)

@@ -24,6 +24,7 @@ from config import Config
 from eval.benchmark import BenchmarkMissing, Query, load_queries, ranking_metrics, relevant, require
 from eval.multihop_answers import answer_report
 from eval.multihop_answers import markdown as answers_markdown
+from eval.scoring import percentile
 from index import Retriever, SentenceTransformerEmbedder, build_index, open_retriever
 
 
@@ -40,12 +41,11 @@ def retrieval_report(retriever: Retriever, queries: list[Query], k: int = 10) ->
     for q, rel in rows:
         by_type[q.type].append(rel)
     tokens = [c.n_tokens for c in retriever.index.chunks]
-    latencies.sort()
     return {
         **ranking_metrics([rel for _, rel in rows]),
         "n_queries": len(rows),
-        "search_p50_ms": statistics.median(latencies) if latencies else 0.0,
-        "search_p95_ms": latencies[int(0.95 * (len(latencies) - 1))] if latencies else 0.0,
+        "search_p50_ms": percentile(latencies, 0.5) or 0.0,
+        "search_p95_ms": percentile(latencies, 0.95) or 0.0,
         "chunk_tokens_mean": statistics.fmean(tokens),
         "chunk_tokens_max": max(tokens),
         "n_chunks": len(tokens),
