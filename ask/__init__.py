@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from ask.generate import Generator, load_generator
 from ask.pipeline import ABSTAIN_TEXT, AnswerSettings, BadQuestion, Pipeline
-from ask.types import Answer, Citation, Event, Preview, Timings, Token
+from ask.types import Answer, Citation, Event, Preview, Timings, Token, answer_dict
 
 __all__ = [
     "ABSTAIN_TEXT",
@@ -22,5 +22,6 @@ __all__ = [
     "Preview",
     "Timings",
     "Token",
+    "answer_dict",
     "load_generator",
 ]

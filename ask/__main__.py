@@ -10,10 +10,10 @@ import argparse
 import json
 import sys
 from collections.abc import Iterator
-from dataclasses import asdict, replace
+from dataclasses import replace
 from pathlib import Path
 
-from ask import Answer, BadQuestion, Event, Pipeline, Preview, Token, load_generator
+from ask import Answer, BadQuestion, Event, Pipeline, Preview, Token, answer_dict, load_generator
 from config import Config
 from index import (
     CorpusEmpty,
@@ -24,16 +24,6 @@ from index import (
     build_index,
     open_retriever,
 )
-
-
-def answer_json(answer: Answer) -> dict:
-    data = asdict(answer)
-    data["sources"] = [
-        {"number": p.number, "doc_id": p.document.id, "title": p.document.title, "published": p.document.published,
-         "publisher": p.document.publisher, "path": p.document.path, "start": p.start, "end": p.end, "text": p.text}
-        for p in answer.sources
-    ]  # fmt: skip
-    return data
 
 
 def render_sources(answer: Answer) -> str:
@@ -66,7 +56,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"error: {err}", file=sys.stderr)
         return 2
     if args.json:
-        print(json.dumps(answer_json(answer), indent=1, ensure_ascii=False))
+        print(json.dumps(answer_dict(answer), indent=1, ensure_ascii=False))
     else:
         print(f"\n\n{'Answer' if not answer.abstained else 'No answer'}: {answer.text}\n\n{render_sources(answer)}")
     return 0

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 
 from ask.passages import Passage
 
@@ -63,3 +63,14 @@ class Token:
 
 
 Event = Preview | Token | Answer
+
+
+def answer_dict(answer: Answer) -> dict:
+    """The Answer as JSON-ready data: sources listed by passage, without whole documents."""
+    data = asdict(answer)
+    data["sources"] = [
+        {"number": p.number, "doc_id": p.document.id, "title": p.document.title, "published": p.document.published,
+         "publisher": p.document.publisher, "path": p.document.path, "start": p.start, "end": p.end, "text": p.text}
+        for p in answer.sources
+    ]  # fmt: skip
+    return data

@@ -1,0 +1,244 @@
+"""The chat app: python app.py [--host H] [--port P] [--index-dir DIR] [--articles DIR] [--model M].
+
+Builds the index of the articles folder on first start (progress in the terminal), loads the
+model once, then serves the chat on http://127.0.0.1:7860: streamed answers with citation
+markers, a sources panel, the library (upload and removal) and settings. Gradio's API serves
+`/ask` for scripts (see the README). Layout and wiring only: answering is `ask/`, the library
+`index/library.py`, HTML `ui/render.py`.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import replace
+from pathlib import Path
+
+import gradio as gr
+
+from ask import Answer, BadQuestion, Preview, Token, answer_dict
+from config import Config
+from index import BuildReport, CorpusEmpty, IndexProblem, ModelUnavailable, SentenceTransformerEmbedder
+from index.library import Library, UploadRejected
+from ingest.readers import SUFFIXES
+from ui import render
+from ui.session import BadSetting, Service, filters, model_choices
+
+ASSETS = Path(__file__).resolve().parent / "ui"
+Turns = list[tuple[str, Answer]]
+
+
+def chat_messages(turns: Turns) -> list[dict]:
+    out = []
+    for n, (question, answer) in enumerate(turns, start=1):
+        out += [
+            {"role": "user", "content": render.text(question)},
+            {"role": "assistant", "content": render.answer_message(answer, n)},
+        ]
+    return out
+
+
+def respond(service: Service, question: str, turns: Turns, settings: tuple) -> Iterator[tuple]:
+    """Stream one answer: the cited preview, the model's draft, then the verified answer."""
+    passages, date_from, date_to, publishers, model = settings
+    question = " ".join((question or "").split())
+    if not question:
+        raise gr.Error("Type a question first.")
+    turn, history = len(turns) + 1, [(q, a.text) for q, a in turns]
+    shown = [*chat_messages(turns), {"role": "user", "content": render.text(question)}]
+    preview, draft = None, ""
+    try:
+        events = service.stream(question, history, model, passages, filters(date_from, date_to, publishers))
+        for event in events:
+            if isinstance(event, Answer):
+                turns = [*turns, (question, event)]
+                yield chat_messages(turns), render.sources_panel(turns), turns, ""
+                return
+            if isinstance(event, Preview):
+                preview = event
+            elif isinstance(event, Token):
+                draft += event.text
+            pending = {"role": "assistant", "content": render.pending_message(preview, draft, turn)}
+            panel = render.sources_panel(turns, preview=(turn, question, preview)) if preview else gr.skip()
+            yield [*shown, pending], panel, turns, ""
+    except (BadQuestion, BadSetting, ModelUnavailable, IndexProblem) as err:
+        raise gr.Error(str(err)) from None
+
+
+def library_outputs(service: Service, status: str) -> tuple:
+    entries = service.library.entries()
+    files = [(f"{e.title} ({Path(e.path.split('#')[0]).name})", e.path) for e in entries]
+    publishers = sorted({e.publisher for e in entries if e.publisher})
+    return (
+        render.library_table(entries),
+        gr.update(choices=files, value=None),
+        gr.update(choices=publishers),
+        status,
+    )
+
+
+def build_ui(service: Service) -> gr.Blocks:
+    entries = service.library.entries()
+    with gr.Blocks(title="Ask the articles") as demo:
+        turns = gr.State([])
+        gr.Markdown("## Ask the articles\nAnswers from your news articles, every sentence cited and checked.")
+        with gr.Tab("Chat"), gr.Row():
+            with gr.Column(scale=3):
+                chatbot = gr.Chatbot(elem_id="chat", height=480, show_label=False, feedback_options=None)
+                with gr.Row():
+                    box = gr.Textbox(
+                        placeholder="Ask about the articles…", show_label=False, scale=6, elem_id="question"
+                    )
+                    ask = gr.Button("Ask", variant="primary", scale=1, elem_id="ask")
+                with gr.Row():
+                    stop = gr.Button("Stop", size="sm", elem_id="stop")
+                    retry = gr.Button("Retry", size="sm", elem_id="retry")
+                    clear = gr.Button("Clear", size="sm", elem_id="clear")
+                gr.Examples(service.examples(), inputs=box, label="Examples from the library")
+            with gr.Column(scale=2, elem_id="sources-column"):
+                gr.Markdown("**Sources**")
+                sources = gr.HTML(render.sources_panel([]), elem_id="sources")
+        with gr.Tab("Library"):
+            table = gr.HTML(render.library_table(entries), elem_id="library")
+            upload = gr.File(
+                label=f"Add articles ({' '.join(SUFFIXES)})",
+                file_count="multiple",
+                file_types=list(SUFFIXES),
+                elem_id="upload",
+            )
+            with gr.Row():
+                pick = gr.Dropdown(label="Remove an article", choices=[], elem_id="pick", scale=4)
+                remove = gr.Button("Remove", variant="stop", elem_id="remove", scale=1)
+            status = gr.Markdown(elem_id="library-status")
+        with gr.Tab("Settings"):
+            passages = gr.Slider(1, 8, value=service.config.answer.max_passages, step=1, label="Passages per answer")
+            with gr.Row():
+                date_from = gr.Textbox(label="Published from (YYYY-MM-DD)", elem_id="date-from")
+                date_to = gr.Textbox(label="Published until (YYYY-MM-DD)", elem_id="date-to")
+            publishers = gr.Dropdown(label="Publishers (all when empty)", multiselect=True, elem_id="publishers")
+            model = gr.Dropdown(
+                label="Model", choices=list(service.choices), value=service.default_model, elem_id="model"
+            )
+        settings = [passages, date_from, date_to, publishers, model]
+        _wire_chat(service, (box, ask, stop, retry, clear), chatbot, sources, turns, settings)
+        _wire_library(service, table, upload, pick, remove, status, publishers)
+        demo.load(
+            lambda: library_outputs(service, ""), outputs=[table, pick, publishers, status], api_visibility="private"
+        )
+        gr.api(_api(service), api_name="ask")
+    return demo
+
+
+def _wire_chat(service: Service, controls: tuple, chatbot, sources, turns, settings: list) -> None:
+    box, ask, stop, retry, clear = controls
+
+    def run(question: str, state: Turns, *values) -> Iterator[tuple]:
+        yield from respond(service, question, state, values)
+
+    def again(state: Turns, *values) -> Iterator[tuple]:
+        if not state:
+            raise gr.Error("Nothing to retry yet.")
+        yield from respond(service, state[-1][0], state[:-1], values)
+
+    common = dict(outputs=[chatbot, sources, turns, box], concurrency_id="answer", api_visibility="private")
+    events = [
+        box.submit(run, [box, turns, *settings], **common),
+        ask.click(run, [box, turns, *settings], **common),
+        retry.click(again, [turns, *settings], **common),
+    ]
+    stop.click(None, cancels=events, api_visibility="private")
+    clear.click(
+        lambda: ([], render.sources_panel([]), [], ""), outputs=[chatbot, sources, turns, box], api_visibility="private"
+    )
+
+
+def _wire_library(service: Service, table, upload, pick, remove, status, publishers) -> None:
+    outputs = [table, pick, publishers, status]
+
+    def add(files: list[str] | None, progress: gr.Progress = gr.Progress(track_tqdm=True)) -> tuple:  # noqa: B008
+        if not files:
+            return (*library_outputs(service, ""), None)
+        try:
+            report = service.library.add([Path(f) for f in files], progress=True)
+        except (UploadRejected, CorpusEmpty) as err:
+            gr.Warning(str(err))
+            return (*library_outputs(service, f"**Not added.** {render.text(str(err))}"), None)
+        return (*library_outputs(service, _report(report)), None)
+
+    def drop(path: str | None, progress: gr.Progress = gr.Progress(track_tqdm=True)) -> tuple:  # noqa: B008
+        if not path:
+            raise gr.Error("Choose an article to remove.")
+        try:
+            report = service.library.remove(path, progress=True)
+        except (UploadRejected, CorpusEmpty) as err:
+            raise gr.Error(str(err)) from None
+        return library_outputs(service, _report(report))
+
+    upload.upload(add, upload, [*outputs, upload], concurrency_id="library", api_visibility="private")
+    remove.click(drop, pick, outputs, concurrency_id="library", api_visibility="private")
+
+
+def _report(report: BuildReport) -> str:
+    return "  \n".join(render.text(line) for line in report.lines())
+
+
+def _api(service: Service) -> Callable[..., dict]:
+    def ask(question: str, history: list[list[str]] | None = None, passages: int = 0) -> dict:
+        """Answer a question about the articles. `history`: earlier [question, answer] pairs of this
+        conversation, oldest first. Returns the answer text, its citations, the abstained flag,
+        the sources shown to the model and timings."""
+        try:
+            *_, answer = service.stream(question, [tuple(t) for t in history or []], None, passages or None)
+        except (BadQuestion, BadSetting, ModelUnavailable, IndexProblem) as err:
+            raise gr.Error(str(err)) from None
+        return answer_dict(answer)
+
+    return ask
+
+
+def main(argv: list[str] | None = None) -> int:
+    config = Config()
+    parser = argparse.ArgumentParser(prog="python app.py", description="Chat with your news articles.")
+    parser.add_argument("--host", default="127.0.0.1")
+    parser.add_argument("--port", type=int, default=7860)
+    parser.add_argument("--index-dir", type=Path, default=config.index_dir)
+    parser.add_argument("--articles", type=Path, default=config.articles_dir, help="the library folder")
+    parser.add_argument("--model", action="append", default=[], help="GGUF path, HF folder or Hub id (repeatable)")
+    parser.add_argument("--backend", choices=["llama.cpp", "transformers"], default=config.backend)
+    args = parser.parse_args(argv)
+    config = replace(config, index_dir=args.index_dir, articles_dir=args.articles, backend=args.backend)
+    started = time.perf_counter()
+    try:
+        embedder = SentenceTransformerEmbedder(config.embedder)
+        library = Library(
+            config.articles_dir,
+            config.index_dir,
+            embedder,
+            config.search,
+            config.chunk_tokens,
+            config.overlap_sentences,
+        )
+        report = library.open(progress=True)
+        for line in report.lines() if report else []:
+            print(line, file=sys.stderr)
+        service = Service(config, library, model_choices(args.model, args.backend))
+        service.generator(None)
+    except (IndexProblem, CorpusEmpty, ModelUnavailable) as err:
+        print(f"error: {err}", file=sys.stderr)
+        return 2
+    print(f"ready in {time.perf_counter() - started:.1f}s", file=sys.stderr)
+    demo = build_ui(service)
+    demo.queue(default_concurrency_limit=1).launch(
+        server_name=args.host,
+        server_port=args.port,
+        css_paths=[ASSETS / "app.css"],
+        head_paths=[ASSETS / "app.html"],
+        show_error=True,
+    )
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

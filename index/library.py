@@ -1,0 +1,168 @@
+"""The article library behind a long-running app: one folder of files, the index built from it,
+and the Retriever over that index, kept in step as articles are added or removed.
+
+Adding checks every file before anything is copied (a bad file changes nothing); removing moves
+the file into the folder's hidden `.removed/` subfolder rather than deleting it. Each change
+re-indexes incrementally and swaps in a new Retriever; searches already running keep the old one.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import shutil
+import threading
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from index.build import BuildReport, build_index
+from index.embed import Embedder
+from index.search import Retriever, SearchSettings
+from index.store import IndexNotFound, load
+from ingest.readers import SUFFIXES, IngestError, read_file
+from ingest.types import Skipped
+
+REMOVED = ".removed"
+
+
+class UploadRejected(ValueError):
+    """An uploaded file that cannot join the library; nothing was changed."""
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One indexed article, as the library lists it."""
+
+    doc_id: str
+    title: str
+    published: str | None
+    publisher: str | None
+    path: str
+    n_chunks: int
+
+
+class Library:
+    def __init__(
+        self,
+        articles_dir: Path,
+        index_dir: Path,
+        embedder: Embedder,
+        settings: SearchSettings,
+        chunk_tokens: int = 200,
+        overlap: int = 1,
+    ) -> None:
+        self.articles_dir = Path(articles_dir)
+        self.index_dir = Path(index_dir)
+        self.embedder = embedder
+        self.settings = settings
+        self._chunking = (chunk_tokens, overlap)
+        self._lock = threading.Lock()  # one change at a time
+        self._retriever: Retriever | None = None
+
+    @property
+    def retriever(self) -> Retriever:
+        if self._retriever is None:
+            self._retriever = Retriever(load(self.index_dir, self.embedder.name), self.embedder, self.settings)
+        return self._retriever
+
+    def open(self, progress: bool = False) -> BuildReport | None:
+        """Load the index, building it from the articles folder first when there is none."""
+        try:
+            self.retriever  # noqa: B018 - loads it
+            return None
+        except IndexNotFound:
+            return self.refresh(progress)
+
+    def refresh(self, progress: bool = False) -> BuildReport:
+        """Re-index the articles folder (only what changed is embedded) and swap the retriever."""
+        with self._lock:
+            return self._rebuild(progress)
+
+    def entries(self) -> list[Entry]:
+        index = self.retriever.index
+        counts: dict[str, int] = {}
+        for c in index.chunks:
+            counts[c.doc_id] = counts.get(c.doc_id, 0) + 1
+        docs = sorted(index.documents.values(), key=lambda d: (d.published or "", d.title), reverse=True)
+        return [Entry(d.id, d.title, d.published, d.publisher, d.path, counts.get(d.id, 0)) for d in docs]
+
+    def add(self, files: Sequence[Path], names: Sequence[str] | None = None, progress: bool = False) -> BuildReport:
+        """Copy readable article files into the folder and index them. Raises UploadRejected,
+        naming every bad file, before copying anything when any file cannot be read."""
+        names = list(names) if names else [Path(f).name for f in files]
+        problems = [f"{name}: {why}" for f, name in zip(files, names, strict=True) if (why := _unreadable(f, name))]
+        if problems:
+            raise UploadRejected("not added (nothing was changed): " + "; ".join(problems))
+        with self._lock:
+            targets: list[Path] = []
+            for f, name in zip(files, names, strict=True):
+                targets.append(self._target(Path(f), name, taken=targets))
+            copied = []
+            for source, target in zip(files, targets, strict=True):
+                shutil.copyfile(source, target)
+                copied.append(target)
+            try:
+                return self._rebuild(progress)
+            except Exception:
+                for path in copied:
+                    path.unlink(missing_ok=True)
+                raise
+
+    def remove(self, path: str, progress: bool = False) -> BuildReport:
+        """Take the file at `path` (one listed by `entries`) out of the library and the index."""
+        file = Path(path.split("#", 1)[0]).resolve()
+        folder = self.articles_dir.resolve()
+        if folder not in file.parents or not file.is_file():
+            raise UploadRejected(f"{path} is not a file of the library folder {self.articles_dir}")
+        with self._lock:
+            trash = folder / REMOVED / time.strftime("%Y%m%d-%H%M%S")
+            trash.mkdir(parents=True, exist_ok=True)
+            moved = trash / file.name
+            shutil.move(file, moved)
+            try:
+                return self._rebuild(progress)
+            except Exception:
+                shutil.move(moved, file)
+                raise
+
+    def _rebuild(self, progress: bool) -> BuildReport:
+        tokens, overlap = self._chunking
+        report = build_index([self.articles_dir], self.index_dir, self.embedder, tokens, overlap, progress)
+        self._retriever = Retriever(load(self.index_dir, self.embedder.name), self.embedder, self.settings)
+        return report
+
+    def _target(self, source: Path, name: str, taken: list[Path]) -> Path:
+        """Where the upload goes: its own name, or name-2, name-3... beside a different file."""
+        self.articles_dir.mkdir(parents=True, exist_ok=True)
+        target = self.articles_dir / name
+        digest = _sha256(source)
+        stem, suffix, n = target.stem, target.suffix, 1
+        while target.exists() or target in taken:
+            if target.exists() and _sha256(target) == digest:
+                raise UploadRejected(f"{name} is already in the library")
+            n += 1
+            target = self.articles_dir / f"{stem}-{n}{suffix}"
+        return target
+
+
+def _unreadable(path: Path, name: str) -> str | None:
+    """Why the file cannot be indexed, or None when at least one article in it can."""
+    if Path(name).name != name or name.startswith("."):
+        return "not a plain file name"
+    if Path(name).suffix.lower() not in SUFFIXES:
+        return f"unsupported file type; use one of {', '.join(SUFFIXES)}"
+    try:
+        results = read_file(Path(path))
+    except IngestError as err:
+        return str(err)
+    except OSError as err:
+        return f"cannot be read ({err.strerror or err})"
+    articles = [r for r in results if not isinstance(r, Skipped)]
+    if not articles:
+        return "; ".join(s.reason for s in results if isinstance(s, Skipped)) or "no article text found"
+    return None
+
+
+def _sha256(path: Path) -> str:
+    return hashlib.sha256(Path(path).read_bytes()).hexdigest()

@@ -1,0 +1,102 @@
+"""What the chat app serves, apart from its layout: the library, the models, and answering.
+
+`Service` owns the article library (index + retriever) and the loaded generators; each request
+builds a Pipeline over the current retriever with the model and passage count it asks for. Models
+load once per process, on first use; llama.cpp serves one request at a time and the rest queue.
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, replace
+
+from ask import AnswerSettings, Event, Generator, Pipeline, load_generator
+from config import Config
+from index import Filters
+from index.library import Library
+
+DEFAULT_LABEL = "Qwen2.5-Coder-1.5B-Instruct (packaged, llama.cpp)"
+_DATE = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
+
+
+class BadSetting(ValueError):
+    """A setting the user typed that cannot be used (a malformed date, an unknown model)."""
+
+
+@dataclass(frozen=True)
+class ModelChoice:
+    label: str
+    model: str | None
+    backend: str | None
+
+
+def model_choices(models: Sequence[str], backend: str | None) -> list[ModelChoice]:
+    """The packaged default unless other models were named; each named model by its own name."""
+    if not models:
+        return [ModelChoice(DEFAULT_LABEL, None, backend)]
+    return [ModelChoice(m, m, backend) for m in models]
+
+
+def date_bound(value: str | None, end: bool) -> str | None:
+    """A typed date as an ISO bound: "2020" runs from 2020-01-01 to 2020-12-31."""
+    value = (value or "").strip()
+    if not value:
+        return None
+    if not _DATE.match(value):
+        raise BadSetting(f"{value!r} is not a date: write YYYY, YYYY-MM or YYYY-MM-DD")
+    pad = {4: ("-01-01", "-12-31"), 7: ("-01", "-31"), 10: ("", "")}[len(value)]
+    return value + pad[end]
+
+
+def filters(date_from: str | None, date_to: str | None, publishers: Sequence[str] | None) -> Filters | None:
+    f = Filters(date_bound(date_from, False), date_bound(date_to, True), tuple(publishers or ()))
+    return None if f == Filters() else f
+
+
+class Service:
+    def __init__(self, config: Config, library: Library, choices: list[ModelChoice]) -> None:
+        self.config = config
+        self.library = library
+        self.choices = {c.label: c for c in choices}
+        self._generators: dict[str, Generator] = {}
+        self._loading = threading.Lock()
+
+    @property
+    def default_model(self) -> str:
+        return next(iter(self.choices))
+
+    def generator(self, label: str | None) -> Generator:
+        """The generator for a model choice, loaded on first use."""
+        choice = self.choices.get(label or self.default_model)
+        if choice is None:
+            raise BadSetting(f"unknown model {label!r}; choose one of {', '.join(self.choices)}")
+        with self._loading:
+            if choice.label not in self._generators:
+                self._generators[choice.label] = load_generator(choice.model, choice.backend, self.config.cache_dir)
+            return self._generators[choice.label]
+
+    def pipeline(self, label: str | None = None, passages: int | None = None) -> Pipeline:
+        settings: AnswerSettings = self.config.answer
+        if passages:
+            settings = replace(settings, max_passages=int(passages), top_k=max(settings.top_k, int(passages)))
+        return Pipeline(self.library.retriever, self.generator(label), settings)
+
+    def stream(
+        self,
+        question: str,
+        history: Sequence[tuple[str, str]] = (),
+        label: str | None = None,
+        passages: int | None = None,
+        search_filters: Filters | None = None,
+    ) -> Iterator[Event]:
+        yield from self.pipeline(label, passages).stream(question, history, search_filters)
+
+    def examples(self, n: int = 4) -> list[str]:
+        """Questions drawn from the library: one about each of the newest articles' headlines."""
+        out = []
+        for entry in self.library.entries()[:n]:
+            words = entry.title.rstrip("…").split()
+            out.append(f"What does the article “{' '.join(words[:10])}” report?")
+        return out
