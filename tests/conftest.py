@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import re
 import shutil
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import numpy as np
@@ -35,6 +36,26 @@ class FakeEmbedder:
 
     def count_tokens(self, texts: list[str]) -> list[int]:
         return [len(re.findall(r"\w+|[^\w\s]", t)) for t in texts]
+
+
+class ScriptedModel:
+    """Replies with whatever `script(messages)` returns, streamed a word at a time."""
+
+    name = "scripted"
+
+    def __init__(self, script: Callable[[list[dict]], str]) -> None:
+        self.script = script
+        self.prompts: list[list[dict]] = []
+
+    def stream(self, messages: list[dict], max_tokens: int = 160) -> Iterator[str]:
+        self.prompts.append(messages)
+        yield from re.findall(r"\S+\s*", self.script(messages))
+
+
+def number_of(messages: list[dict], phrase: str) -> int:
+    """The number of the passage shown to the model that contains `phrase`."""
+    blocks = re.split(r"\n(?=\[\d+\] )", messages[-1]["content"])
+    return next(int(b[1 : b.index("]")]) for b in blocks if b.startswith("[") and phrase in b)
 
 
 @pytest.fixture
