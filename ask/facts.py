@@ -42,6 +42,12 @@ _QUANTITY = (
     "distance area turnover profit output"
 )
 _YEAR = re.compile(r"^(1[89]|20)\d\d$")
+_AUX = "is|was|are|were|has|have|had|did|does|do|will|would|can|could"
+# "how many new energy vehicle manufacturers are ...", "how much was trade between ...": the thing counted
+_COUNTED = re.compile(
+    rf"\bhow (?:many|much)\s+(?:(?:{_AUX})\s+(?:the\s+)?)?([a-z][a-z'’\s-]*?)"
+    rf"(?=\s+(?:{_AUX}|between|of|in|at|for|from|to|by|on|with|there|that|this|than|per)\b|[?,.;]|$)"
+)
 _NOT_NAMES = ENGLISH_STOP_WORDS | {"did", "does", "do", "has", "have", "had", "was", "were", "is", "are", "yes"}
 _PLACE = re.compile(r"\b(?:in|at|from)\s+((?:the\s+)?[A-Z][\w'’.-]*(?:\s+[A-Z][\w'’.-]*)*)")
 _MONTHS = "january february march april may june july august september october november december".split()
@@ -119,9 +125,21 @@ def new_facts(text: str, question: str) -> set[str]:
     return set()
 
 
-def answers_kind(claim: str, question: str) -> bool:
-    """Does the claim hold a fact of the kind the question asks for, one the question did not give?"""
-    return wants(question) is None or bool(new_facts(claim, question))
+def counted(question: str) -> set[str]:
+    """The stems of what a "how many / how much" question counts ("how much was trade" -> trade)."""
+    m = _COUNTED.search(question.lower())
+    return set(tokenize([m.group(1)])[0]) - _QUESTION_FORM if m else set()
+
+
+def answers_kind(claim: str, question: str, support: str = "") -> bool:
+    """Does the claim hold a fact of the kind the question asks for, one the question did not give?
+    For "how many X" the claim or its supporting sentence must also speak of X."""
+    if wants(question) is None:
+        return True
+    things = counted(question)
+    if things and not things & set(tokenize([f"{claim} {support}"])[0]):
+        return False
+    return bool(new_facts(claim, question))
 
 
 def key_words(question: str) -> set[str]:

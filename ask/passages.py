@@ -51,13 +51,6 @@ class Passage:
         return self.document.text[self.start : self.end]
 
 
-def word_overlap(question_words: set[str], text: str) -> float:
-    """Share of the question's (stemmed, stopword-free) words found in `text`."""
-    if not question_words:
-        return 0.0
-    return len(question_words & set(tokenize([text])[0])) / len(question_words)
-
-
 def score_sentences(question: str, hits: list[Hit], embedder: Embedder) -> list[Sentence]:
     """Every distinct sentence of the hits' chunks, scored against the question, best first."""
     seen: set[tuple[str, int]] = set()
@@ -73,12 +66,23 @@ def score_sentences(question: str, hits: list[Hit], embedder: Embedder) -> list[
     texts = [doc.text[s:e] for doc, s, e, _ in found]
     vectors = embedder.encode([question, *texts])
     similarity = vectors[1:] @ vectors[0]
-    words = set(tokenize([question])[0])
+    overlap = _weighted_overlap(set(tokenize([question])[0]), [set(t) for t in tokenize(texts)])
     scored = [
-        Sentence(doc, s, e, float(sim + 0.5 * word_overlap(words, doc.text[s:e]) + 0.05 / (1 + rank)), vec)
-        for (doc, s, e, rank), sim, vec in zip(found, similarity, vectors[1:], strict=True)
+        Sentence(doc, s, e, float(sim + 0.5 * share + 0.05 / (1 + rank)), vec)
+        for (doc, s, e, rank), sim, share, vec in zip(found, similarity, overlap, vectors[1:], strict=True)
     ]
     return sorted(scored, key=lambda x: -x.score)
+
+
+def _weighted_overlap(question: set[str], sentences: list[set[str]]) -> list[float]:
+    """Share of the question's words in each sentence, each word weighted by how rare it is among
+    the candidates: "led" and "delegation" tell more than the "China" and "UK" every one has."""
+    if not question:
+        return [0.0] * len(sentences)
+    df = {w: sum(w in s for s in sentences) for w in question}
+    idf = {w: np.log(1 + len(sentences) / (1 + df[w])) for w in question}
+    total = sum(idf.values())
+    return [sum(idf[w] for w in question & s) / total for s in sentences]
 
 
 def select_passages(

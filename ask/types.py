@@ -66,11 +66,14 @@ Event = Preview | Token | Answer
 
 
 def answer_dict(answer: Answer) -> dict:
-    """The Answer as JSON-ready data: sources listed by passage, without whole documents."""
+    """The Answer as JSON-ready data: sources listed by passage, without whole documents. A file is
+    named "file", not "path": Gradio's client would take a {"path": ...} object for a download."""
     data = asdict(answer)
+    for citation in data["citations"]:
+        citation["file"] = citation.pop("path")
     data["sources"] = [
         {"number": p.number, "doc_id": p.document.id, "title": p.document.title, "published": p.document.published,
-         "publisher": p.document.publisher, "path": p.document.path, "start": p.start, "end": p.end, "text": p.text}
+         "publisher": p.document.publisher, "file": p.document.path, "start": p.start, "end": p.end, "text": p.text}
         for p in answer.sources
     ]  # fmt: skip
     return data

@@ -148,7 +148,7 @@ class Verifier:
         articles shown to the model (a question may name the publishers of several articles)."""
         if not kept:
             return ""
-        if not any(answers_kind(s.text, question) for s in kept):
+        if not any(answers_kind(s.text, question, s.quote.text) for s in kept):
             return "does not answer the question"
         cited = _text_of(s.passage.document for s in kept)
         evidence = _text_of([*(s.passage.document for s in kept), *(p.document for p in shown)]).lower()

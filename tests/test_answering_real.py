@@ -67,4 +67,4 @@ def test_cli_json(index_dir: Path) -> None:
     assert result.returncode == 0, result.stderr
     answer = json.loads(result.stdout)
     assert not answer["abstained"] and "July 9" in answer["text"]
-    assert Path(answer["citations"][0]["path"]).name.startswith("004")
+    assert Path(answer["citations"][0]["file"]).name.startswith("004")

@@ -41,8 +41,8 @@ def test_text_is_escaped_for_html_and_markdown() -> None:
 
 def test_markers_become_buttons_and_the_rest_stays_text() -> None:
     out = render.with_markers("Trade reached $680 million <b>now</b>. [2] More [10]", turn=3)
-    assert out.count('class="cite"') == 2
-    assert 'data-turn="3" data-n="2"' in out and 'data-n="10"' in out
+    assert out.count('<button class="cite ') == 2
+    assert 'class="cite for-src-3-2"' in out and 'class="cite for-src-3-10"' in out
     assert "<b>" not in out and "&lt;b&gt;" in out
 
 
@@ -126,7 +126,7 @@ def test_respond_streams_a_preview_then_the_verified_answer(library: Library) ->
     assert 'class="preview"' in first_chat[-1]["content"] and 'id="src-1-' in first_panel
     chat, panel, turns, box = steps[-1]
     assert box == "" and len(turns) == 1 and not turns[0][1].abstained
-    assert "$680 million" in chat[-1]["content"] and 'class="cite"' in chat[-1]["content"]
+    assert "$680 million" in chat[-1]["content"] and '<button class="cite ' in chat[-1]["content"]
     number = turns[0][1].citations[0].number
     assert f'id="src-1-{number}"' in panel and "<mark>" in panel
 

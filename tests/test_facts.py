@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from ask.facts import answers_kind, key_words, names, numbers
+from ask.facts import answers_kind, counted, key_words, names, numbers
 
 
 @pytest.mark.parametrize(
@@ -46,10 +46,28 @@ def test_names(text: str, expected: set[str]) -> None:
         ("Liu Xiaoming gave it.", "Who gave the keynote speech?", True),
         ("The ambassador gave it.", "Who gave the keynote speech?", False),
         ("Anything at all.", "Why did they meet?", True),
+        # "how much was trade" is answered by a figure for trade, not by any figure
+        ("Hunan had $220 million paid-in investment.", "How much was trade between Hunan and the UK?", False),
+        ("There are 13 in Hunan.", "How many new energy vehicle manufacturers are there in Hunan?", False),
+        ("13 new energy vehicle makers are in Hunan.", "How many new energy vehicle manufacturers are there?", True),
     ],
 )
 def test_answers_kind(claim: str, question: str, expected: bool) -> None:
     assert answers_kind(claim, question) is expected
+
+
+@pytest.mark.parametrize(
+    ("question", "expected"),
+    [
+        ("How much was trade between Hunan and the UK in 2018?", {"trade"}),
+        ("How many collaborative projects has the Fund supported?", {"collabor", "project"}),
+        ("By how much did Hunan's exports grow year on year?", {"hunan", "export", "grow"}),
+        ("How many?", set()),
+        ("Who led the delegation?", set()),
+    ],
+)
+def test_counted(question: str, expected: set[str]) -> None:
+    assert counted(question) == expected
 
 
 def test_key_words_leave_out_the_form_of_the_question() -> None:

@@ -17,16 +17,17 @@ from index.library import Entry
 from ingest.types import Document
 
 _MARKER = re.compile(r"\[(\d+)\]")
-_MARKDOWN = re.compile(r"([\\`*_{}\[\]()#+\-!|~>])")
+_MARKDOWN = re.compile(r"([\\`*_{}\[\]()#+\-!|~])")
 
 
 def text(value: str | None) -> str:
     """Escaped for HTML and for the chat's Markdown: shown exactly as written."""
-    return _MARKDOWN.sub(r"\\\1", html.escape(value or "", quote=True))
+    return html.escape(_MARKDOWN.sub(r"\\\1", value or ""), quote=False)
 
 
 def _cite(turn: int, number: int) -> str:
-    return f'<button class="cite" data-turn="{turn}" data-n="{number}" title="Show source {number}">[{number}]</button>'
+    # The chat's sanitizer drops data- attributes: the card to show is named in the class.
+    return f'<button class="cite for-src-{turn}-{number}" title="Show source {number}">[{number}]</button>'
 
 
 def with_markers(answer_text: str, turn: int) -> str:
