@@ -20,7 +20,7 @@ import gradio as gr
 
 from ask import Answer, BadQuestion, Preview, Token, answer_dict
 from config import Config
-from index import BuildReport, CorpusEmpty, IndexProblem, ModelUnavailable, SentenceTransformerEmbedder
+from index import CorpusEmpty, IndexProblem, ModelUnavailable, SentenceTransformerEmbedder
 from index.library import Library, UploadRejected
 from ingest.readers import SUFFIXES
 from ui import render
@@ -34,35 +34,42 @@ def chat_messages(turns: Turns) -> list[dict]:
     out = []
     for n, (question, answer) in enumerate(turns, start=1):
         out += [
-            {"role": "user", "content": render.text(question)},
+            {"role": "user", "content": render.question_message(question)},
             {"role": "assistant", "content": render.answer_message(answer, n)},
         ]
     return out
 
 
-def respond(service: Service, question: str, turns: Turns, settings: tuple) -> Iterator[tuple]:
-    """Stream one answer: the cited preview, the model's draft, then the verified answer."""
+def respond(
+    service: Service, question: str, turns: Turns, settings: tuple, stopped: Callable[[], bool] = lambda: False
+) -> Iterator[tuple]:
+    """Stream one answer: the cited preview, the model's draft, then the verified answer. When
+    `stopped()` turns true the model is let go and the draft stays on screen, marked stopped."""
     passages, date_from, date_to, publishers, model = settings
     question = " ".join((question or "").split())
     if not question:
         raise gr.Error("Type a question first.")
     turn, history = len(turns) + 1, [(q, a.text) for q, a in turns]
-    shown = [*chat_messages(turns), {"role": "user", "content": render.text(question)}]
+    shown = [*chat_messages(turns), {"role": "user", "content": render.question_message(question)}]
     preview, draft = None, ""
     try:
         events = service.stream(question, history, model, passages, filters(date_from, date_to, publishers))
         for event in events:
             if isinstance(event, Answer):
                 turns = [*turns, (question, event)]
-                yield chat_messages(turns), render.sources_panel(turns), turns, ""
+                yield chat_messages(turns), render.sources_panel(turns), turns, "", question
                 return
             if isinstance(event, Preview):
                 preview = event
             elif isinstance(event, Token):
                 draft += event.text
-            pending = {"role": "assistant", "content": render.pending_message(preview, draft, turn)}
+            halt = stopped()
+            pending = {"role": "assistant", "content": render.pending_message(preview, draft, turn, halt)}
             panel = render.sources_panel(turns, preview=(turn, question, preview)) if preview else gr.skip()
-            yield [*shown, pending], panel, turns, ""
+            yield [*shown, pending], panel, turns, "", question
+            if halt:
+                events.close()  # ends generation and frees the model for the next question
+                return
     except (BadQuestion, BadSetting, ModelUnavailable, IndexProblem) as err:
         raise gr.Error(str(err)) from None
 
@@ -131,27 +138,55 @@ def build_ui(service: Service) -> gr.Blocks:
     return demo
 
 
+class StopRequests:
+    """Sessions whose user pressed Stop; the running answer checks between words."""
+
+    def __init__(self) -> None:
+        self._sessions: set[str] = set()
+
+    def request(self, session: str | None) -> None:
+        self._sessions.add(session or "")
+
+    def clear(self, session: str | None) -> None:
+        self._sessions.discard(session or "")
+
+    def checker(self, request: gr.Request) -> Callable[[], bool]:
+        session = request.session_hash or ""
+        return lambda: session in self._sessions
+
+
 def _wire_chat(service: Service, controls: tuple, chatbot, sources, turns, settings: list) -> None:
     box, ask, stop, retry, clear = controls
+    asked = gr.State("")  # the last question sent, for Retry
 
-    def run(question: str, state: Turns, *values) -> Iterator[tuple]:
-        yield from respond(service, question, state, values)
+    stops = StopRequests()
 
-    def again(state: Turns, *values) -> Iterator[tuple]:
-        if not state:
+    def run(question: str, state: Turns, n, start, end, names, model, request: gr.Request) -> Iterator[tuple]:
+        stops.clear(request.session_hash)
+        yield from respond(service, question, state, (n, start, end, names, model), stops.checker(request))
+
+    def again(last: str, state: Turns, n, start, end, names, model, request: gr.Request) -> Iterator[tuple]:
+        """Ask the last question again: in place of its answer, or after it was stopped."""
+        if not last:
             raise gr.Error("Nothing to retry yet.")
-        yield from respond(service, state[-1][0], state[:-1], values)
+        answered = bool(state) and state[-1][0] == last
+        stops.clear(request.session_hash)
+        yield from respond(service, last, state[:-1] if answered else state, (n, start, end, names, model),
+                           stops.checker(request))  # fmt: skip
 
-    common = dict(outputs=[chatbot, sources, turns, box], concurrency_id="answer", api_visibility="private")
-    events = [
-        box.submit(run, [box, turns, *settings], **common),
-        ask.click(run, [box, turns, *settings], **common),
-        retry.click(again, [turns, *settings], **common),
-    ]
-    stop.click(None, cancels=events, api_visibility="private")
-    clear.click(
-        lambda: ([], render.sources_panel([]), [], ""), outputs=[chatbot, sources, turns, box], api_visibility="private"
-    )
+    common = dict(outputs=[chatbot, sources, turns, box, asked], concurrency_id="answer", api_visibility="private")
+    box.submit(run, [box, turns, *settings], **common)
+    ask.click(run, [box, turns, *settings], **common)
+    retry.click(again, [asked, turns, *settings], **common)
+
+    # Not Gradio's `cancels`: a cancelled listener's next run was cancelled too (Gradio 6.31).
+    def halt(request: gr.Request) -> None:
+        stops.request(request.session_hash)
+
+    stop.click(halt, None, None, queue=False, api_visibility="private")
+    reset = dict(outputs=[chatbot, sources, turns, box, asked], api_visibility="private")
+    clear.click(lambda: ([], render.sources_panel([]), [], "", ""), **reset)
+    chatbot.clear(lambda: ([], render.sources_panel([]), [], "", ""), **reset)  # the chat's own bin icon
 
 
 def _wire_library(service: Service, table, upload, pick, remove, status, publishers) -> None:
@@ -164,8 +199,8 @@ def _wire_library(service: Service, table, upload, pick, remove, status, publish
             report = service.library.add([Path(f) for f in files], progress=True)
         except (UploadRejected, CorpusEmpty) as err:
             gr.Warning(str(err))
-            return (*library_outputs(service, f"**Not added.** {render.text(str(err))}"), None)
-        return (*library_outputs(service, _report(report)), None)
+            return (*library_outputs(service, render.status(["Not added.", str(err)])), None)
+        return (*library_outputs(service, render.status(report.lines())), None)
 
     def drop(path: str | None, progress: gr.Progress = gr.Progress(track_tqdm=True)) -> tuple:  # noqa: B008
         if not path:
@@ -174,23 +209,31 @@ def _wire_library(service: Service, table, upload, pick, remove, status, publish
             report = service.library.remove(path, progress=True)
         except (UploadRejected, CorpusEmpty) as err:
             raise gr.Error(str(err)) from None
-        return library_outputs(service, _report(report))
+        return library_outputs(service, render.status(report.lines()))
 
     upload.upload(add, upload, [*outputs, upload], concurrency_id="library", api_visibility="private")
     remove.click(drop, pick, outputs, concurrency_id="library", api_visibility="private")
 
 
-def _report(report: BuildReport) -> str:
-    return "  \n".join(render.text(line) for line in report.lines())
-
-
 def _api(service: Service) -> Callable[..., dict]:
-    def ask(question: str, history: list[list[str]] | None = None, passages: int = 0) -> dict:
+    def ask(
+        question: str,
+        history: list[list[str]] | None = None,
+        passages: int = 0,
+        date_from: str = "",
+        date_to: str = "",
+        publishers: list[str] | None = None,
+    ) -> dict:
         """Answer a question about the articles. `history`: earlier [question, answer] pairs of this
-        conversation, oldest first. Returns the answer text, its citations, the abstained flag,
-        the sources shown to the model and timings."""
+        conversation, oldest first; `passages`: how many the model sees (0: the default); dates
+        (YYYY, YYYY-MM or YYYY-MM-DD) and publishers filter the articles searched. Returns the
+        answer text, its citations, the abstained flag, the sources shown to the model and timings."""
         try:
-            *_, answer = service.stream(question, [tuple(t) for t in history or []], None, passages or None)
+            search = filters(date_from, date_to, publishers)
+            if not all(isinstance(t, list | tuple) and len(t) == 2 for t in history or []):
+                raise BadSetting("history must be a list of [question, answer] pairs")
+            pairs = [(str(q), str(a)) for q, a in history or []]
+            *_, answer = service.stream(question, pairs, None, passages or None, search)
         except (BadQuestion, BadSetting, ModelUnavailable, IndexProblem) as err:
             raise gr.Error(str(err)) from None
         return answer_dict(answer)

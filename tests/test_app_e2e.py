@@ -84,6 +84,24 @@ def test_abstention_looks_different(page) -> None:
     page.screenshot(path=ARTIFACTS / "abstention.png")
 
 
+def test_stop_retry_clear(page) -> None:
+    question = "How many collaborative projects has the Research and Innovation Partnership Fund supported?"
+    page.fill("#question textarea", question)
+    page.press("#question textarea", "Enter")
+    page.wait_for_selector("#chat .preview", timeout=60_000)
+    page.click("#stop")
+    page.wait_for_selector("#chat .draft:has-text('Stopped')", timeout=30_000)
+    page.wait_for_timeout(2000)
+    assert page.locator("#chat .answer, #chat .abstained").count() == 0  # stopped before the answer
+    page.click("#retry")  # the model was released: the same question runs again to the end
+    page.wait_for_selector("#chat .answer", timeout=180_000)
+    assert "460" in page.locator("#chat .answer").last.inner_text()
+    assert page.locator("#chat .message-row, #chat [data-testid='user']").count() >= 1
+    page.click("#clear")
+    page.wait_for_function("() => !document.querySelector('#chat .answer')")
+    assert "Sources of each answer appear here" in page.locator("#sources").inner_text()
+
+
 def test_upload_then_ask(page, tmp_path: Path) -> None:
     article = tmp_path / "lanterns.txt"
     article.write_text(LANTERNS, encoding="utf-8")

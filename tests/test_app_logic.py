@@ -122,9 +122,10 @@ def test_respond_streams_a_preview_then_the_verified_answer(library: Library) ->
     )
     settings = (4, "", "", [], "scripted")
     steps = list(app.respond(service, "How much was trade between Hunan and the UK in 2018?", [], settings))
-    first_chat, first_panel, _, _ = steps[0]
+    first_chat, first_panel, _, _, asked = steps[0]
     assert 'class="preview"' in first_chat[-1]["content"] and 'id="src-1-' in first_panel
-    chat, panel, turns, box = steps[-1]
+    chat, panel, turns, box, _ = steps[-1]
+    assert asked == "How much was trade between Hunan and the UK in 2018?"
     assert box == "" and len(turns) == 1 and not turns[0][1].abstained
     assert "$680 million" in chat[-1]["content"] and '<button class="cite ' in chat[-1]["content"]
     number = turns[0][1].citations[0].number
@@ -133,7 +134,7 @@ def test_respond_streams_a_preview_then_the_verified_answer(library: Library) ->
 
 def test_abstention_looks_different_and_lists_nearest_passages(library: Library) -> None:
     service = _service(library, lambda m: "The articles don't say.")
-    *_, (chat, panel, turns, _) = app.respond(
+    *_, (chat, panel, turns, _, _) = app.respond(
         service, "What was the population of Hunan in 1850?", [], (4, "", "", [], "scripted")
     )
     assert turns[0][1].abstained and 'class="abstained"' in chat[-1]["content"]
@@ -147,7 +148,7 @@ def test_article_markup_is_shown_as_text(library: Library, tmp_path: Path) -> No
     upload.write_text(json.dumps({"title": EVIL, "body": body}), encoding="utf-8")
     library.add([upload])
     service = _service(library, lambda m: f"The lantern fair counted 5,000 lanterns [{number_of(m, '5,000')}].")
-    *_, (_, panel, turns, _) = app.respond(
+    *_, (_, panel, turns, _, _) = app.respond(
         service, "How many lanterns were at the lantern fair?", [], (4, "", "", [], "scripted")
     )
     assert not turns[0][1].abstained
@@ -164,3 +165,19 @@ def test_api_returns_data(library: Library) -> None:
     data = app._api(service)("How much was trade between Hunan and the UK in 2018?")
     assert data["abstained"] is False and "$680 million" in data["text"]
     assert data["citations"][0]["quote"] and data["sources"][0]["title"]
+
+
+def test_api_filters_and_bad_settings(library: Library) -> None:
+    import gradio as gr
+
+    def reply(m: list[dict]) -> str:
+        shown = "$680" in m[-1]["content"]
+        return f"Trade reached $680 million [{number_of(m, '$680')}]." if shown else "The articles don't say."
+
+    api = app._api(_service(library, reply))
+    later = api("How much was trade between Hunan and the UK in 2018?", date_from="2021")
+    assert later["abstained"] is True  # the 2019 article is filtered out
+    assert all(s["published"] >= "2021" for s in later["sources"])
+    for bad in (dict(date_to="soon"), dict(history=[["only a question"]]), dict(question="  ")):
+        with pytest.raises(gr.Error):
+            api(**{"question": "How much was trade?", **bad})

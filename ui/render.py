@@ -17,12 +17,12 @@ from index.library import Entry
 from ingest.types import Document
 
 _MARKER = re.compile(r"\[(\d+)\]")
-_MARKDOWN = re.compile(r"([\\`*_{}\[\]()#+\-!|~])")
 
 
 def text(value: str | None) -> str:
-    """Escaped for HTML and for the chat's Markdown: shown exactly as written."""
-    return html.escape(_MARKDOWN.sub(r"\\\1", value or ""), quote=False)
+    """Escaped for HTML, on one line. Every chat message is one HTML block (a <div> with no blank
+    line), which Markdown leaves as it is: shown exactly as written."""
+    return html.escape(" ".join((value or "").split()), quote=False)
 
 
 def _cite(turn: int, number: int) -> str:
@@ -37,6 +37,10 @@ def with_markers(answer_text: str, turn: int) -> str:
     return "".join(out)
 
 
+def question_message(question: str) -> str:
+    return f'<div class="question">{text(question)}</div>'
+
+
 def answer_message(answer: Answer, turn: int) -> str:
     if answer.abstained:
         return (
@@ -47,15 +51,17 @@ def answer_message(answer: Answer, turn: int) -> str:
     return f'<div class="answer">{with_markers(answer.text, turn)}{note if answer.extractive else ""}</div>'
 
 
-def pending_message(preview: Preview | None, draft: str, turn: int) -> str:
-    """What the chat shows while the model writes: the cited preview, then the model's draft."""
+def pending_message(preview: Preview | None, draft: str, turn: int, stopped: bool = False) -> str:
+    """What the chat shows while the model writes: the cited preview, then the model's draft
+    (unchecked, so set apart; marked when the user stopped it)."""
     parts = []
     if preview is not None:
         parts.append(
             f'<div class="preview"><span class="label">From the articles:</span> '
             f"{text(preview.text)} {_cite(turn, preview.citation.number)}</div>"
         )
-    parts.append(f'<div class="draft"><span class="label">Writing…</span> {text(draft)}</div>')
+    label = "Stopped (not checked):" if stopped else "Writing…"
+    parts.append(f'<div class="draft"><span class="label">{label}</span> {text(" ".join(draft.split()))}</div>')
     return "".join(parts)
 
 
@@ -118,6 +124,11 @@ def sources_panel(turns: Sequence[tuple[str, Answer]], preview: tuple[int, str, 
             cards = "".join(_passage_card(turn, p, cited[p.number]) for p in answer.sources if p.number in cited)
             groups.append(_group(turn, "cited", "Sources", question, cards))
     return "".join(groups)
+
+
+def status(lines: Sequence[str]) -> str:
+    """Lines of a library change (what was added, removed, skipped), for a Markdown component."""
+    return '<div class="status">' + "<br>".join(text(line) for line in lines) + "</div>"
 
 
 def library_table(entries: Sequence[Entry]) -> str:
