@@ -114,6 +114,14 @@ def test_upload_then_ask(page, tmp_path: Path) -> None:
     asked = ask(page, "How many lanterns does the Changsha Lantern Museum hold?")
     assert not asked.abstained and "1,200" in asked.text
     assert "lantern" in page.locator("#sources .turn.cited .card-title").first.inner_text().lower()
+    page.get_by_role("tab", name="Library").click()  # and take it out again
+    page.click("#pick input")
+    page.get_by_role("option", name="Changsha opens lantern museum (lanterns.txt)").click()
+    page.click("#remove")
+    page.wait_for_function("() => document.querySelector('#library-status').innerText.includes('removed')")
+    assert "Changsha opens lantern museum" not in page.locator("#library").inner_text()
+    page.get_by_role("tab", name="Chat").click()
+    assert ask(page, "How many lanterns does the Changsha Lantern Museum hold?").abstained
 
 
 def test_bad_upload_changes_nothing(page, tmp_path: Path) -> None:

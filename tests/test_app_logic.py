@@ -16,7 +16,7 @@ from config import Config
 from index.library import REMOVED, Library, UploadRejected
 from tests.conftest import FakeEmbedder, ScriptedModel, number_of
 from ui import render
-from ui.session import BadSetting, ModelChoice, Service, date_bound, filters
+from ui.session import DEFAULT_LABEL, BadSetting, ModelChoice, Service, date_bound, filters, model_choices
 
 EVIL = '<script>window.pwned = 1</script><img src=x onerror="window.pwned = 2"> **bold** [1](javascript:x)'
 NEW_ARTICLE = (
@@ -181,3 +181,10 @@ def test_api_filters_and_bad_settings(library: Library) -> None:
     for bad in (dict(date_to="soon"), dict(history=[["only a question"]]), dict(question="  ")):
         with pytest.raises(gr.Error):
             api(**{"question": "How much was trade?", **bad})
+
+
+def test_model_choices_put_named_models_first() -> None:
+    assert [c.label for c in model_choices([], None)] == [DEFAULT_LABEL]
+    choices = model_choices(["/models/a.gguf", "org/model", "/models/a.gguf"], "transformers")
+    assert [c.model for c in choices] == ["/models/a.gguf", "org/model", None]
+    assert choices[-1].backend is None and choices[0].backend == "transformers"

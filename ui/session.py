@@ -33,10 +33,9 @@ class ModelChoice:
 
 
 def model_choices(models: Sequence[str], backend: str | None) -> list[ModelChoice]:
-    """The packaged default unless other models were named; each named model by its own name."""
-    if not models:
-        return [ModelChoice(DEFAULT_LABEL, None, backend)]
-    return [ModelChoice(m, m, backend) for m in models]
+    """Each model named on the command line (the first is the default), then the packaged one."""
+    named = [ModelChoice(m, m, backend) for m in dict.fromkeys(models)]
+    return [*named, ModelChoice(DEFAULT_LABEL, None, None)]
 
 
 def date_bound(value: str | None, end: bool) -> str | None:
