@@ -114,8 +114,7 @@ def ask(page: Page, question: str, timeout_ms: int = 180_000) -> Asked:
     preview = time.perf_counter() - started
     page.wait_for_function(
         """n => document.querySelectorAll('#chat .answer, #chat .abstained').length > n
-              || [...document.querySelectorAll('#chat .draft')]
-                   .some(d => d.innerText.replace('Writing…', '').trim())""",
+              || [...document.querySelectorAll('#chat .draft .words')].some(w => w.textContent.trim())""",
         arg=before,
         timeout=timeout_ms,
     )

@@ -61,7 +61,8 @@ def pending_message(preview: Preview | None, draft: str, turn: int, stopped: boo
             f"{text(preview.text)} {_cite(turn, preview.citation.number)}</div>"
         )
     label = "Stopped (not checked):" if stopped else "Writing…"
-    parts.append(f'<div class="draft"><span class="label">{label}</span> {text(" ".join(draft.split()))}</div>')
+    words = f'<span class="words">{text(draft)}</span>'
+    parts.append(f'<div class="draft"><span class="label">{label}</span> {words}</div>')
     return "".join(parts)
 
 
