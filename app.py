@@ -20,7 +20,7 @@ import gradio as gr
 
 from ask import Answer, BadQuestion, Preview, Token, answer_dict
 from config import Config
-from index import CorpusEmpty, IndexProblem, ModelUnavailable, SentenceTransformerEmbedder
+from index import CorpusEmpty, IndexProblem, ModelUnavailable, load_embedder
 from index.library import Library, UploadRejected
 from ingest.readers import SUFFIXES
 from ui import render
@@ -254,7 +254,7 @@ def main(argv: list[str] | None = None) -> int:
     config = replace(config, index_dir=args.index_dir, articles_dir=args.articles, backend=args.backend)
     started = time.perf_counter()
     try:
-        embedder = SentenceTransformerEmbedder(config.embedder)
+        embedder = load_embedder(config.embedder, config.cache_dir)
         library = Library(
             config.articles_dir,
             config.index_dir,

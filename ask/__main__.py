@@ -17,13 +17,12 @@ from ask import Answer, BadQuestion, Event, Pipeline, Preview, Token, answer_dic
 from config import Config
 from index import (
     CorpusEmpty,
-    IndexNotFound,
     IndexProblem,
     ModelUnavailable,
-    SentenceTransformerEmbedder,
-    build_index,
+    load_embedder,
     open_retriever,
 )
+from index.library import Library
 
 
 def render_sources(answer: Answer) -> str:
@@ -63,14 +62,15 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _pipeline(config: Config) -> Pipeline:
-    embedder = SentenceTransformerEmbedder(config.embedder)
-    try:
-        retriever = open_retriever(config.index_dir, embedder, config.search)
-    except IndexNotFound:
-        if config.index_dir != Config().index_dir:
-            raise
-        print(f"building the index of {config.articles_dir} ...", file=sys.stderr)
-        build_index([config.articles_dir], config.index_dir, embedder, config.chunk_tokens, config.overlap_sentences)
+    """The default index is (re)built from data/articles/ when missing or made by another embedder."""
+    c, embedder = config, load_embedder(config.embedder, config.cache_dir)
+    if config.index_dir == Config().index_dir:
+        library = Library(c.articles_dir, c.index_dir, embedder, c.search, c.chunk_tokens, c.overlap_sentences)
+        report = library.open()
+        for line in report.lines()[-1:] if report else []:
+            print(line, file=sys.stderr)
+        retriever = library.retriever
+    else:
         retriever = open_retriever(config.index_dir, embedder, config.search)
     generator = load_generator(config.model, config.backend, config.cache_dir)
     return Pipeline(retriever, generator, config.answer)

@@ -22,8 +22,8 @@ from index import (
     CorpusEmpty,
     IndexProblem,
     ModelUnavailable,
-    SentenceTransformerEmbedder,
     build_index,
+    load_embedder,
     open_retriever,
 )
 
@@ -48,7 +48,7 @@ def main(argv: list[str] | None = None) -> int:
     config = replace(config, model=args.model, backend=args.backend)
     try:
         gold = load_gold(args.gold)[: args.limit]
-        embedder = SentenceTransformerEmbedder(config.embedder)
+        embedder = load_embedder(config.embedder, config.cache_dir)
         build_index(args.corpus, args.index_dir, embedder, config.chunk_tokens, config.overlap_sentences)
         retriever = open_retriever(args.index_dir, embedder, config.search)
         generator = load_generator(config.model, config.backend, config.cache_dir)

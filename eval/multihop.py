@@ -25,7 +25,7 @@ from eval.benchmark import BenchmarkMissing, Query, load_queries, ranking_metric
 from eval.multihop_answers import answer_report
 from eval.multihop_answers import markdown as answers_markdown
 from eval.scoring import percentile
-from index import Retriever, SentenceTransformerEmbedder, build_index, open_retriever
+from index import Retriever, build_index, load_embedder, open_retriever
 
 
 def retrieval_report(retriever: Retriever, queries: list[Query], k: int = 10) -> dict:
@@ -102,7 +102,7 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     if args.fresh:
         shutil.rmtree(args.index_dir, ignore_errors=True)
-    embedder = SentenceTransformerEmbedder(config.embedder)
+    embedder = load_embedder(config.embedder, config.cache_dir)
     build = build_index(
         [corpus], args.index_dir, embedder, config.chunk_tokens, config.overlap_sentences, progress=True
     )

@@ -15,7 +15,7 @@ from pathlib import Path
 
 from config import Config
 from eval.benchmark import BenchmarkMissing, load_queries, ranking_metrics, relevant, require
-from index import SentenceTransformerEmbedder, build_index, open_retriever
+from index import build_index, load_embedder, open_retriever
 
 GRID = {
     "fusion": ["rrf", "linear"],
@@ -54,7 +54,7 @@ def main(argv: list[str] | None = None) -> int:
     except BenchmarkMissing as err:
         print(f"{err}; nothing to tune on")
         return 0
-    embedder = SentenceTransformerEmbedder(config.embedder)
+    embedder = load_embedder(config.embedder, config.cache_dir)
     build_index([corpus], args.index_dir, embedder, config.chunk_tokens, config.overlap_sentences, progress=True)
     retriever = open_retriever(args.index_dir, embedder, config.search)
     queries = load_queries(args.benchmark_dir, args.split)[: args.limit]

@@ -8,7 +8,7 @@ Knows nothing of answering or of the UI.
 from pathlib import Path
 
 from index.build import BuildReport, CorpusEmpty, build_index
-from index.embed import DEFAULT_EMBEDDER, Embedder, ModelUnavailable, SentenceTransformerEmbedder
+from index.embed import DEFAULT_EMBEDDER, Embedder, ModelUnavailable, SentenceTransformerEmbedder, load_embedder
 from index.search import Filters, Hit, Retriever, SearchSettings
 from index.store import IndexCorrupt, IndexMismatch, IndexNotFound, IndexProblem, StoredIndex, load
 
@@ -36,5 +36,6 @@ __all__ = [
     "StoredIndex",
     "build_index",
     "load",
+    "load_embedder",
     "open_retriever",
 ]

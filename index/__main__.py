@@ -12,11 +12,12 @@ from config import Config
 from index import (
     BuildReport,
     CorpusEmpty,
+    Embedder,
     Filters,
     IndexProblem,
     ModelUnavailable,
-    SentenceTransformerEmbedder,
     build_index,
+    load_embedder,
     open_retriever,
 )
 from index.store import read_manifest
@@ -59,14 +60,14 @@ def main(argv: list[str] | None = None) -> int:
         return 2
 
 
-def _embedder(config: Config) -> SentenceTransformerEmbedder:
+def _embedder(config: Config) -> Embedder:
     if config.embedder is None and (config.index_dir / "CURRENT").exists():
-        return SentenceTransformerEmbedder(read_manifest(config.index_dir)["embedder"]["name"])
-    return SentenceTransformerEmbedder(config.embedder)
+        return load_embedder(read_manifest(config.index_dir)["embedder"]["name"], config.cache_dir)
+    return load_embedder(config.embedder, config.cache_dir)
 
 
 def _build(args: argparse.Namespace, config: Config) -> int:
-    embedder = SentenceTransformerEmbedder(config.embedder)
+    embedder = load_embedder(config.embedder, config.cache_dir)
     report: BuildReport = build_index(
         args.paths, config.index_dir, embedder, args.chunk_tokens, args.overlap_sentences, progress=not args.quiet
     )

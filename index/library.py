@@ -19,7 +19,7 @@ from pathlib import Path
 from index.build import BuildReport, build_index
 from index.embed import Embedder
 from index.search import Retriever, SearchSettings
-from index.store import IndexNotFound, load
+from index.store import IndexMismatch, IndexNotFound, load
 from ingest.readers import SUFFIXES, IngestError, read_file
 from ingest.types import Skipped
 
@@ -67,11 +67,12 @@ class Library:
         return self._retriever
 
     def open(self, progress: bool = False) -> BuildReport | None:
-        """Load the index, building it from the articles folder first when there is none."""
+        """Load the index, building it from the articles folder first when there is none or when
+        another embedder made it (a damaged index is reported, not replaced)."""
         try:
             self.retriever  # noqa: B018 - loads it
             return None
-        except IndexNotFound:
+        except (IndexNotFound, IndexMismatch):
             return self.refresh(progress)
 
     def refresh(self, progress: bool = False) -> BuildReport:

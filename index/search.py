@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from index import dense
 from index.embed import Embedder
 from index.lexical import bm25_scores
 from index.query import QueryHints, analyze, publisher_aliases
@@ -87,7 +88,7 @@ class Retriever:
         settings = settings or self.settings
         fused = _fuse(signals.bm25, signals.dense, settings)
         fused += self._boosts(signals.hints, fused, settings)
-        order = [int(i) for i in np.argsort(-fused, kind="stable") if fused[i] > 0]
+        order = _top(fused, max(k, 2 * settings.candidates))
         if settings.interleave and len(signals.hints.publishers) > 1:
             order = self._interleave(order, signals.hints)
         return [self._hit(i, float(fused[i])) for i in order[:k]]
@@ -110,15 +111,9 @@ class Retriever:
 
     def _dense(self, query: str, allowed: np.ndarray | None) -> np.ndarray:
         """Cosine similarity for the top candidates, zero for the rest."""
-        import faiss
-
         vector = self.embedder.encode([query])
         n = self.index.dense.ntotal
-        params = None
-        if allowed is not None:
-            params = faiss.SearchParameters(sel=faiss.IDSelectorBatch(np.flatnonzero(allowed).astype("int64")))
-        top = min(self.settings.candidates, n)
-        sims, ids = self.index.dense.search(vector, top, params=params)
+        sims, ids = dense.search(self.index.dense, vector, min(self.settings.candidates, n), allowed)
         scores = np.zeros(n, dtype=np.float32)
         valid = ids[0] >= 0
         scores[ids[0][valid]] = np.maximum(sims[0][valid], 1e-6)
@@ -152,6 +147,14 @@ class Retriever:
     def _hit(self, i: int, score: float) -> Hit:
         chunk = self.index.chunks[i]
         return Hit(score=score, chunk=chunk, document=self.index.documents[chunk.doc_id])
+
+
+def _top(scores: np.ndarray, n: int) -> list[int]:
+    """Indices of the `n` best positive scores, best first (ties by index), without sorting them all."""
+    positive = np.flatnonzero(scores > 0)
+    if len(positive) > n:
+        positive = np.sort(positive[np.argpartition(-scores[positive], n - 1)[:n]])
+    return [int(i) for i in positive[np.argsort(-scores[positive], kind="stable")]]
 
 
 def _fuse(bm25: np.ndarray, dense: np.ndarray, s: SearchSettings) -> np.ndarray:

@@ -19,6 +19,7 @@ from pathlib import Path
 
 import numpy as np
 
+from index.dense import all_vectors
 from ingest import Chunk, Document
 
 FORMAT_VERSION = 1
@@ -56,7 +57,7 @@ class StoredIndex:
     def vectors(self) -> np.ndarray:
         """The chunk embeddings, rows aligned with `chunks` (for reuse by incremental builds)."""
         if self._vectors is None:
-            self._vectors = self.dense.reconstruct_n(0, self.dense.ntotal)
+            self._vectors = all_vectors(self.dense)
         return self._vectors
 
 

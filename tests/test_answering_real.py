@@ -12,7 +12,7 @@ import pytest
 
 from ask import Pipeline, load_generator
 from config import ROOT, Config
-from index import SentenceTransformerEmbedder, build_index, open_retriever
+from index import build_index, load_embedder, open_retriever
 from tests.conftest import SEEDS
 
 pytestmark = pytest.mark.real
@@ -22,14 +22,15 @@ pytestmark = pytest.mark.real
 def index_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     index_dir = tmp_path_factory.mktemp("real-answers") / "index"
     config = Config()
-    build_index([SEEDS], index_dir, SentenceTransformerEmbedder(), config.chunk_tokens, config.overlap_sentences)
+    embedder = load_embedder(None, config.cache_dir)
+    build_index([SEEDS], index_dir, embedder, config.chunk_tokens, config.overlap_sentences)
     return index_dir
 
 
 @pytest.fixture(scope="module")
 def pipeline(index_dir: Path) -> Pipeline:
     config = Config()
-    retriever = open_retriever(index_dir, SentenceTransformerEmbedder(), config.search)
+    retriever = open_retriever(index_dir, load_embedder(None, config.cache_dir), config.search)
     return Pipeline(retriever, load_generator(None, None, config.cache_dir), config.answer)
 
 
