@@ -1,6 +1,6 @@
 """The dense side of the index: which FAISS index suits how many chunks, and how to search it.
 
-Up to 200,000 chunks an exact inner-product index (IndexFlatIP) answers in milliseconds. Past
+Up to 50,000 chunks an exact inner-product index (IndexFlatIP) answers within ~20 ms. Past
 that, an inverted-file index (IndexIVFFlat, about sqrt(N) lists, 32 of them probed per query)
 keeps a query near constant time: at a million chunks it reads ~3% of the vectors.
 """
@@ -11,7 +11,7 @@ import math
 
 import numpy as np
 
-FLAT_LIMIT = 200_000
+FLAT_LIMIT = 50_000
 PROBES = 32
 
 
