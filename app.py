@@ -91,6 +91,7 @@ def build_ui(service: Service) -> gr.Blocks:
     with gr.Blocks(title="Ask the articles") as demo:
         turns = gr.State([])
         gr.Markdown("## Ask the articles\nAnswers from your news articles, every sentence cited and checked.")
+        model_status = gr.Markdown(elem_id="model-status")
         with gr.Tab("Chat"), gr.Row():
             with gr.Column(scale=3):
                 chatbot = gr.Chatbot(elem_id="chat", height=480, show_label=False, feedback_options=None)
@@ -134,6 +135,7 @@ def build_ui(service: Service) -> gr.Blocks:
         demo.load(
             lambda: library_outputs(service, ""), outputs=[table, pick, publishers, status], api_visibility="private"
         )
+        demo.load(service.model_status, outputs=model_status, concurrency_limit=None, api_visibility="private")
         gr.api(_api(service), api_name="ask")
     return demo
 
@@ -267,7 +269,7 @@ def main(argv: list[str] | None = None) -> int:
         for line in report.lines() if report else []:
             print(line, file=sys.stderr)
         service = Service(config, library, model_choices(args.model, args.backend))
-        service.generator(None)
+        service.load_in_background()
     except (IndexProblem, CorpusEmpty, ModelUnavailable) as err:
         print(f"error: {err}", file=sys.stderr)
         return 2

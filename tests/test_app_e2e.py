@@ -59,6 +59,7 @@ def page(browser, server):
 
 
 def test_answer_with_source_card_and_marker(page, browser, server) -> None:
+    page.wait_for_selector("#model-status:has-text('Model ready')", timeout=120_000)  # loaded in the background
     asked = ask(page, "Who is the chairman of The 48 Group Club?")
     assert not asked.abstained and "Stephen Perry" in asked.text
     card = page.locator("#sources .turn.cited .source-card").first

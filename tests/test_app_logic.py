@@ -188,3 +188,15 @@ def test_model_choices_put_named_models_first() -> None:
     choices = model_choices(["/models/a.gguf", "org/model", "/models/a.gguf"], "transformers")
     assert [c.model for c in choices] == ["/models/a.gguf", "org/model", None]
     assert choices[-1].backend is None and choices[0].backend == "transformers"
+
+
+def test_model_loads_in_the_background_with_status(library: Library, tmp_path: Path) -> None:
+    service = _service(library, lambda m: "")
+    service.choices = {"broken": ModelChoice("broken", str(tmp_path / "missing.gguf"), None)}
+    service.load_in_background()
+    *_, last = service.model_status()
+    assert last.startswith("The model could not be loaded") and "missing.gguf" in last
+    ready = _service(library, lambda m: "")
+    ready.load_in_background()
+    *_, last = ready.model_status()
+    assert last.startswith("Model ready: scripted")

@@ -9,12 +9,13 @@ from __future__ import annotations
 
 import re
 import threading
+import time
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, replace
 
 from ask import AnswerSettings, Event, Generator, Pipeline, load_generator
 from config import Config
-from index import Filters
+from index import Filters, ModelUnavailable
 from index.library import Library
 
 DEFAULT_LABEL = "Qwen2.5-Coder-1.5B-Instruct (packaged, llama.cpp)"
@@ -61,6 +62,33 @@ class Service:
         self.choices = {c.label: c for c in choices}
         self._generators: dict[str, Generator] = {}
         self._loading = threading.Lock()
+        self.loaded = threading.Event()  # the default model is ready
+        self.load_seconds = 0.0
+        self.load_error = ""
+
+    def load_in_background(self) -> None:
+        """Load the default model on a thread: the page opens at once; questions wait for it."""
+
+        def load() -> None:
+            started = time.perf_counter()
+            try:
+                self.generator(None)
+            except ModelUnavailable as err:
+                self.load_error = str(err)
+            self.load_seconds = time.perf_counter() - started
+            self.loaded.set()
+
+        threading.Thread(target=load, name="model-loader", daemon=True).start()
+
+    def model_status(self) -> Iterator[str]:
+        """A line for the page, every half second until the model is ready or has failed."""
+        started = time.perf_counter()
+        while not self.loaded.wait(0.5):
+            yield f"Loading the model… {time.perf_counter() - started:.0f} s"
+        if self.load_error:
+            yield f"The model could not be loaded: {self.load_error}"
+        else:
+            yield f"Model ready: {self.default_model} (loaded in {self.load_seconds:.1f} s)"
 
     @property
     def default_model(self) -> str:
