@@ -108,8 +108,7 @@ class Pipeline:
 
     def _messages(self, question: str, passages: list[Passage]) -> list[dict[str, str]]:
         blocks = "\n\n".join(
-            render("passage", number=str(p.number), header=p.document.header, text=" ".join(p.text.split()))
-            for p in passages
+            render("passage", number=str(p.number), header=_header(p), text=" ".join(p.text.split())) for p in passages
         )
         return [
             {"role": "system", "content": render("system")},
@@ -121,6 +120,14 @@ class Pipeline:
             **base, text=ABSTAIN_TEXT, citations=[], abstained=True, sources=passages, raw=raw, removed=removed,
             timings=timings,
         )  # fmt: skip
+
+
+def _header(passage: Passage, title_words: int = 6) -> str:
+    """Title (its first words: prompt tokens are the first token's cost), date and publisher."""
+    d = passage.document
+    words = d.title.split()
+    title = " ".join(words[:title_words]) + ("…" if len(words) > title_words else "")
+    return " | ".join(x for x in (title, d.published, d.publisher) if x)
 
 
 def _check(question: str) -> str:

@@ -148,9 +148,7 @@ def multihop_build(scratch: Path) -> dict:
 
 def million() -> dict:
     """search_p50_ms_1m, measured in its own process (its memory is not the app's)."""
-    run = subprocess.run(
-        [sys.executable, "-m", "eval.synthetic"], cwd=ROOT, capture_output=True, text=True, check=True
-    )
+    run = subprocess.run([sys.executable, "-m", "eval.synthetic"], cwd=ROOT, capture_output=True, text=True, check=True)
     return json.loads(run.stdout.strip().splitlines()[-1])
 
 
