@@ -273,7 +273,7 @@ def main(argv: list[str] | None = None) -> int:
     except (IndexProblem, CorpusEmpty, ModelUnavailable) as err:
         print(f"error: {err}", file=sys.stderr)
         return 2
-    print(f"ready in {time.perf_counter() - started:.1f}s", file=sys.stderr)
+    print(f"index ready in {time.perf_counter() - started:.1f}s; the model loads in the background", file=sys.stderr)
     demo = build_ui(service)
     demo.queue(default_concurrency_limit=1).launch(
         server_name=args.host,
