@@ -34,7 +34,7 @@ _QUESTION_FORM = set(
     tokenize([
         "did does do doing done take took taken give gave given come came according article articles report "
         "reports reported say says said share date year years name named happen happened mention mentioned quote "
-        "quoted hold holds held place located"
+        "quoted hold holds held place located kind kinds type types sort value write writes wrote written author"
     ])[0]
 )  # fmt: skip
 _QUANTITY = (
@@ -50,6 +50,7 @@ _COUNTED = re.compile(
 )
 _NOT_NAMES = ENGLISH_STOP_WORDS | {"did", "does", "do", "has", "have", "had", "was", "were", "is", "are", "yes"}
 _PLACE = re.compile(r"\b(?:in|at|from)\s+((?:the\s+)?[A-Z][\w'’.-]*(?:\s+[A-Z][\w'’.-]*)*)")
+_JOINERS = {"and", "of", "the", "for"}  # inside a spelled-out acronym: "research and development"
 _MONTHS = "january february march april may june july august september october november december".split()
 
 
@@ -84,12 +85,38 @@ def names(text: str) -> set[str]:
 def present(name: str, text: str, stems: set[str]) -> bool:
     """A capitalised run is in the text; a lone capitalised word may also be an ordinary word
     that starts the sentence ("Trade rose", "Another says"): then its stem will do."""
-    if name in text.replace("’", "'"):
+    if mentioned(name, text):
         return True
     if " " in name:
         return False
     stem = tokenize([name])[0]
     return not stem or stem[0] in stems
+
+
+def mentioned(name: str, text: str) -> bool:
+    """The (lowercased) name is in the (lowercased) text, or it is a short acronym the text spells
+    out: "uk" for "united kingdom", "r&d" for "research and development"."""
+    if name in text.replace("’", "'"):
+        return True
+    letters = re.sub(r"[&.]", "", name)
+    return " " not in name and 2 <= len(letters) <= 4 and letters.isalpha() and _spelled_out(letters, text)
+
+
+def _spelled_out(letters: str, text: str) -> bool:
+    words = re.findall(r"[a-z]+", text)
+    for i, first in enumerate(words):
+        if first[0] != letters[0]:
+            continue
+        j, k = i, 0
+        while j < len(words) and k < len(letters):
+            if words[j][0] == letters[k]:
+                k += 1
+            elif k == 0 or words[j] not in _JOINERS:
+                break
+            j += 1
+        if k == len(letters):
+            return True
+    return False
 
 
 def wants(question: str) -> str | None:

@@ -123,11 +123,11 @@ class Pipeline:
 
 
 def _header(passage: Passage, title_words: int = 6) -> str:
-    """Title (its first words: prompt tokens are the first token's cost), date and publisher."""
+    """Title (its first words: prompt tokens are the first token's cost), date, publisher, author."""
     d = passage.document
     words = d.title.split()
     title = " ".join(words[:title_words]) + ("…" if len(words) > title_words else "")
-    return " | ".join(x for x in (title, d.published, d.publisher) if x)
+    return " | ".join(x for x in (title, d.published, d.publisher, d.author and f"by {d.author}") if x)
 
 
 def _check(question: str) -> str:

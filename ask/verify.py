@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ask.facts import FRAMING, answers_kind, key_words, names, numbers, present
+from ask.facts import FRAMING, answers_kind, key_words, mentioned, names, numbers, present
 from ask.passages import Passage, Sentence, passage_of
 from index import Embedder
 from index.lexical import tokenize
@@ -97,7 +97,7 @@ class Verifier:
         evidence = [s for s in passage.sentences if not _INSTRUCTION.search(s.text)]
         if not evidence:
             return None, "the passage holds only instructions"
-        local = " ".join([*(s.text for s in evidence), passage.document.header])
+        local = " ".join([*(s.text for s in evidence), _about(passage.document)])
         if not numbers(claim) <= numbers(local) | numbers(question):
             return None, "a number is not in the passage"
         # Names must be in the passage; the question's own names are checked for the whole answer.
@@ -152,7 +152,8 @@ class Verifier:
             return "does not answer the question"
         cited = _text_of(s.passage.document for s in kept)
         evidence = _text_of([*(s.passage.document for s in kept), *(p.document for p in shown)]).lower()
-        absent = sorted(numbers(question) - numbers(cited)) + sorted(n for n in names(question) if n not in evidence)
+        unnamed = sorted(n for n in names(question) if not mentioned(n, evidence))
+        absent = sorted(numbers(question) - numbers(cited)) + unnamed
         if absent:
             return f"the articles never name: {', '.join(absent)}"
         words = key_words(question)
@@ -174,4 +175,9 @@ class Verifier:
 
 def _text_of(documents: Iterable[Document]) -> str:
     """The text and header of each distinct document, joined."""
-    return " ".join({d.id: f"{d.text} {d.header}" for d in documents}.values())
+    return " ".join({d.id: f"{d.text} {_about(d)}" for d in documents}.values())
+
+
+def _about(document: Document) -> str:
+    """What the model is told of a document besides its text: title, date, publisher, author."""
+    return f"{document.header} by {document.author}" if document.author else document.header

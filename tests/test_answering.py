@@ -233,3 +233,15 @@ def test_follow_up_is_condensed_through_the_model(retriever) -> None:
     assert answer.standalone_question == TRADE and answer.question == "And in 2018?"
     assert not answer.abstained and "$680 million" in answer.text
     assert len(model.prompts) == 2
+
+
+def test_byline_is_shown_and_can_answer_who_wrote(retriever) -> None:
+    def reply(m):
+        return f"Cai Hong wrote the article [{number_of(m, 'by Cai Hong')}]."
+
+    _, answer, model = ask(retriever, "Who wrote the China Daily article about the '3 trillion club'?", reply)
+    assert "by Cai Hong" in model.prompts[0][1]["content"]
+    assert not answer.abstained and "Cai Hong" in answer.text
+    _, invented, _ = ask(retriever, "Who wrote the China Daily article about the '3 trillion club'?",
+                         lambda m: f"Li Wei wrote the article [{number_of(m, 'by Cai Hong')}].")  # fmt: skip
+    assert "Li Wei" not in invented.text

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from ask.facts import answers_kind, counted, key_words, names, numbers
+from ask.facts import answers_kind, counted, key_words, mentioned, names, numbers
 
 
 @pytest.mark.parametrize(
@@ -91,3 +91,24 @@ def test_places_for_where_questions(text: str, expected: set[str]) -> None:
     from ask.facts import new_facts
 
     assert new_facts(text, "Where was the Hunan-UK Future Innovation Summit held?") == expected
+
+
+@pytest.mark.parametrize(
+    ("name", "text", "expected"),
+    [
+        ("r&d", "it set up research and development centres", True),
+        ("uk", "talks with the united kingdom", True),
+        ("uk", "talks with the united states", False),
+        ("ai", "a new idea", False),
+        ("hunan", "in hunan province", True),
+        ("xu dazhe", "governor xu said", False),
+    ],
+)
+def test_names_and_spelled_out_acronyms(name: str, text: str, expected: bool) -> None:
+    assert mentioned(name, text) is expected
+
+
+def test_form_words_are_not_key_words() -> None:
+    assert key_words("What kind of turbines are being developed?") == {"turbin", "develop"}
+    assert key_words("Who wrote the article about the summit?") == {"summit"}
+    assert "valu" not in key_words("What was the value of Hunan's imports?")
