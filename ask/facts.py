@@ -34,7 +34,8 @@ _QUESTION_FORM = set(
     tokenize([
         "did does do doing done take took taken give gave given come came according article articles report "
         "reports reported say says said share date year years name named happen happened mention mentioned quote "
-        "quoted hold holds held place located kind kinds type types sort value write writes wrote written author"
+        "quoted hold holds held place located kind kinds type types sort value write writes wrote written author "
+        "job title"
     ])[0]
 )  # fmt: skip
 _QUANTITY = (

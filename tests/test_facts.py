@@ -112,3 +112,11 @@ def test_form_words_are_not_key_words() -> None:
     assert key_words("What kind of turbines are being developed?") == {"turbin", "develop"}
     assert key_words("Who wrote the article about the summit?") == {"summit"}
     assert "valu" not in key_words("What was the value of Hunan's imports?")
+
+
+def test_long_words_match_their_root_short_ones_exactly() -> None:
+    from ask.verify import _stem_in
+
+    assert _stem_in("deeper", {"deepen", "cooper"})  # "deeper cooperation" / "deepen cooperation"
+    assert not _stem_in("prime", {"primari"}) and not _stem_in("popul", {"popular"})
+    assert key_words("What was Kwasi Kwarteng's job title?") == {"kwasi", "kwarteng"}
