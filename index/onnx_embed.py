@@ -13,6 +13,7 @@ from __future__ import annotations
 import json
 import os
 import re
+import shutil
 import tempfile
 from pathlib import Path
 
@@ -50,9 +51,16 @@ class OnnxEmbedder:
             options = ort.SessionOptions()
             options.intra_op_num_threads = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else 0
             path = self.model_file()
-            self._max_tokens = json.loads((path.parent / "export.json").read_text())["max_seq_length"]
-            self._session = ort.InferenceSession(str(path), options, providers=["CPUExecutionProvider"])
+            try:
+                self._open(ort, options, path)
+            except Exception:  # a damaged or half-written cache (any onnxruntime or json error): export again
+                shutil.rmtree(path.parent, ignore_errors=True)
+                self._open(ort, options, self.model_file())
         return self._session
+
+    def _open(self, ort, options, path: Path) -> None:
+        self._max_tokens = json.loads((path.parent / "export.json").read_text())["max_seq_length"]
+        self._session = ort.InferenceSession(str(path), options, providers=["CPUExecutionProvider"])
 
     @property
     def dim(self) -> int:

@@ -33,3 +33,12 @@ def test_int8_export_points_the_way_torch_does(tmp_path: Path) -> None:
     stamp = exported.stat().st_mtime_ns
     again = load_embedder(None, tmp_path).encode(TEXTS)  # a later process reuses the file
     assert np.allclose(again, vectors, atol=1e-5) and exported.stat().st_mtime_ns == stamp
+
+
+def test_a_damaged_export_is_made_again(tmp_path: Path) -> None:
+    first = load_embedder(None, tmp_path)
+    vectors = first.encode(TEXTS[:2])
+    (exported,) = (tmp_path / "embedders").rglob("model-int8.onnx")
+    exported.write_bytes(b"not an onnx file")
+    again = load_embedder(None, tmp_path).encode(TEXTS[:2])
+    assert np.allclose(again, vectors, atol=1e-5) and exported.stat().st_size > 1_000_000
