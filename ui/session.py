@@ -73,10 +73,11 @@ class Service:
             started = time.perf_counter()
             try:
                 self.generator(None)
-            except ModelUnavailable as err:
+            except (ModelUnavailable, ValueError, OSError) as err:  # shown on the page
                 self.load_error = str(err)
-            self.load_seconds = time.perf_counter() - started
-            self.loaded.set()
+            finally:
+                self.load_seconds = time.perf_counter() - started
+                self.loaded.set()
 
         threading.Thread(target=load, name="model-loader", daemon=True).start()
 
