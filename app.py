@@ -135,7 +135,12 @@ def build_ui(service: Service) -> gr.Blocks:
         demo.load(
             lambda: library_outputs(service, ""), outputs=[table, pick, publishers, status], api_visibility="private"
         )
-        demo.load(service.model_status, outputs=model_status, concurrency_limit=None, api_visibility="private")
+
+        def watch_model() -> Iterator[str]:
+            for line in service.model_status():
+                yield render.status([line])  # escaped: a model path is shown as written
+
+        demo.load(watch_model, outputs=model_status, concurrency_limit=None, api_visibility="private")
         gr.api(_api(service), api_name="ask")
     return demo
 
