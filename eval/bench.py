@@ -122,12 +122,13 @@ def search_latency() -> dict:
         started = time.perf_counter()
         retriever.search(q, k=c.top_k)
         times.append((time.perf_counter() - started) * 1000)
-    return {"search_p50_ms": percentile(times, 50)}
+    return {"search_p50_ms": percentile(times, 0.5)}
 
 
 def multihop_build(scratch: Path) -> dict:
     """The MultiHop-RAG corpus indexed from scratch, and the embedder's throughput on its chunks."""
     from index import build_index, load_embedder
+    from index.store import load
 
     c = Config()
     try:
@@ -137,8 +138,6 @@ def multihop_build(scratch: Path) -> dict:
         return {}
     embedder = load_embedder(c.embedder, c.cache_dir)
     report = build_index([corpus], scratch / "multihop", embedder, c.chunk_tokens, c.overlap_sentences, progress=True)
-    from index.store import load
-
     texts = [ch.search_text for ch in load(scratch / "multihop").chunks[:512]]
     started = time.perf_counter()
     embedder.encode(texts)
