@@ -78,6 +78,9 @@ def good_citations(answer: Answer, gold: Gold) -> list[bool]:
 
 
 def percentile(values: list[float], q: float) -> float | None:
+    """The value at quantile `q` (0.5 is the median) by nearest rank; None for no values."""
+    if not 0 <= q <= 1:
+        raise ValueError(f"a quantile is between 0 and 1, not {q}")
     if not values:
         return None
     ordered = sorted(values)

@@ -6,7 +6,7 @@ import pytest
 
 from config import Config
 from eval.benchmark import BenchmarkMissing, load_queries, ranking_metrics, relevant, require
-from eval.scoring import strip_markers
+from eval.scoring import percentile, strip_markers
 
 
 def test_relevance_ignores_spaces_and_newlines_only() -> None:
@@ -65,3 +65,10 @@ def test_multihop_answer_rules(prediction: str, gold: str, lenient_ok: bool, str
 
     assert lenient(strip_markers(prediction), gold) is lenient_ok
     assert strict(strip_markers(prediction), gold) is strict_ok
+
+
+def test_percentile_takes_a_quantile_not_a_percent() -> None:
+    assert percentile([3.0, 1.0, 2.0], 0.5) == 2.0 and percentile([3.0, 1.0, 2.0], 1.0) == 3.0
+    assert percentile([], 0.5) is None
+    with pytest.raises(ValueError, match="between 0 and 1"):
+        percentile([1.0, 2.0], 50)
