@@ -160,7 +160,8 @@ class Verifier:
         if absent:
             return f"the articles never name: {', '.join(absent)}"
         words = key_words(question)
-        missing = {w for w in words if not _stem_in(w, set(tokenize([evidence])[0]))}
+        stems = set(tokenize([evidence])[0])
+        missing = {w for w in words if not _stem_in(w, stems)}
         if len(missing) > int(max(0, len(words) - 6) * (1 - self.min_coverage)):
             return f"the articles never mention: {', '.join(sorted(missing))}"
         return ""
