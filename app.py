@@ -27,6 +27,7 @@ from ui import render
 from ui.session import BadSetting, Service, filters, model_choices
 
 ASSETS = Path(__file__).resolve().parent / "ui"
+_USER_ERRORS = (BadQuestion, BadSetting, ModelUnavailable, IndexProblem)  # shown to the user as one line
 Turns = list[tuple[str, Answer]]
 
 
@@ -70,7 +71,7 @@ def respond(
             if halt:
                 events.close()  # ends generation and frees the model for the next question
                 return
-    except (BadQuestion, BadSetting, ModelUnavailable, IndexProblem) as err:
+    except _USER_ERRORS as err:
         raise gr.Error(str(err)) from None
 
 
@@ -191,9 +192,13 @@ def _wire_chat(service: Service, controls: tuple, chatbot, sources, turns, setti
         stops.request(request.session_hash)
 
     stop.click(halt, None, None, queue=False, api_visibility="private")
+
+    def start_over() -> tuple:
+        return [], render.sources_panel([]), [], "", ""
+
     reset = dict(outputs=[chatbot, sources, turns, box, asked], api_visibility="private")
-    clear.click(lambda: ([], render.sources_panel([]), [], "", ""), **reset)
-    chatbot.clear(lambda: ([], render.sources_panel([]), [], "", ""), **reset)  # the chat's own bin icon
+    clear.click(start_over, **reset)
+    chatbot.clear(start_over, **reset)  # the chat's own bin icon
 
 
 def _wire_library(service: Service, table, upload, pick, remove, status, publishers) -> None:
@@ -241,7 +246,7 @@ def _api(service: Service) -> Callable[..., dict]:
                 raise BadSetting("history must be a list of [question, answer] pairs")
             pairs = [(str(q), str(a)) for q, a in history or []]
             *_, answer = service.stream(question, pairs, None, passages or None, search)
-        except (BadQuestion, BadSetting, ModelUnavailable, IndexProblem) as err:
+        except _USER_ERRORS as err:
             raise gr.Error(str(err)) from None
         return answer_dict(answer)
 
