@@ -63,7 +63,7 @@ class Library:
     @property
     def retriever(self) -> Retriever:
         if self._retriever is None:
-            self._retriever = Retriever(load(self.index_dir, self.embedder.name), self.embedder, self.settings)
+            self._retriever = self._load()
         return self._retriever
 
     def open(self, progress: bool = False) -> BuildReport | None:
@@ -130,8 +130,11 @@ class Library:
     def _rebuild(self, progress: bool) -> BuildReport:
         tokens, overlap = self._chunking
         report = build_index([self.articles_dir], self.index_dir, self.embedder, tokens, overlap, progress)
-        self._retriever = Retriever(load(self.index_dir, self.embedder.name), self.embedder, self.settings)
+        self._retriever = self._load()  # searches already running keep the one they have
         return report
+
+    def _load(self) -> Retriever:
+        return Retriever(load(self.index_dir, self.embedder.name), self.embedder, self.settings)
 
     def _target(self, source: Path, name: str, taken: list[Path]) -> Path:
         """Where the upload goes: its own name, or name-2, name-3... beside a different file."""

@@ -128,7 +128,7 @@ def sources_panel(turns: Sequence[tuple[str, Answer]], preview: tuple[int, str, 
 
 
 def status(lines: Sequence[str]) -> str:
-    """Lines of a library change (what was added, removed, skipped), for a Markdown component."""
+    """Status lines (a library change, the model loading) escaped as one HTML block for Markdown."""
     return '<div class="status">' + "<br>".join(text(line) for line in lines) + "</div>"
 
 
