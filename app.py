@@ -122,7 +122,9 @@ def build_ui(service: Service) -> gr.Blocks:
                 remove = gr.Button("Remove", variant="stop", elem_id="remove", scale=1)
             status = gr.Markdown(elem_id="library-status")
         with gr.Tab("Settings"):
-            passages = gr.Slider(1, 8, value=service.config.answer.max_passages, step=1, label="Passages per answer")
+            passages = gr.Slider(
+                1, 8, value=service.config.answer.max_passages, step=1, label="Passages per answer (at most)"
+            )
             with gr.Row():
                 date_from = gr.Textbox(label="Published from (YYYY-MM-DD)", elem_id="date-from")
                 date_to = gr.Textbox(label="Published until (YYYY-MM-DD)", elem_id="date-to")

@@ -10,10 +10,13 @@ from pathlib import Path
 import pytest
 
 from ask import ABSTAIN_TEXT, BadQuestion, Pipeline, Preview, Token
+from ask.passages import Passage, Sentence
+from ask.pipeline import leading
 from ask.prompts import MissingSlot, render
 from ask.verify import parse_claims
 from config import Config
 from index import build_index, open_retriever
+from ingest import Document
 from tests.conftest import FakeEmbedder, ScriptedModel, number_of
 
 INJECTED = (
@@ -36,9 +39,13 @@ def retriever(tmp_path_factory):
     return open_retriever(root / "ix", embedder, Config().search)
 
 
-def ask(retriever, question: str, script: Callable[[list[dict]], str], passages: int | None = None):
+def ask(
+    retriever, question: str, script: Callable[[list[dict]], str], passages: int | None = None, margin: float = 9.0
+):
+    """The model is shown every selected passage (a wide margin) unless `margin` says otherwise: these
+    tests are about checking what it writes against them."""
     model = ScriptedModel(script)
-    settings = replace(Config().answer, max_passages=passages or Config().answer.max_passages)
+    settings = replace(Config().answer, max_passages=passages or Config().answer.max_passages, passage_margin=margin)
     events = list(Pipeline(retriever, model, settings).stream(question))
     return events, events[-1], model
 
@@ -245,3 +252,36 @@ def test_byline_is_shown_and_can_answer_who_wrote(retriever) -> None:
     _, invented, _ = ask(retriever, "Who wrote the China Daily article about the '3 trillion club'?",
                          lambda m: f"Li Wei wrote the article [{number_of(m, 'by Cai Hong')}].")  # fmt: skip
     assert "Li Wei" not in invented.text
+
+
+def test_only_passages_near_the_best_are_shown_to_the_model(retriever) -> None:
+    question = "Where was the Hunan-UK Future Innovation Summit held?"
+    _, answer, model = ask(
+        retriever, question, lambda m: f"The summit was held in Changsha [{number_of(m, 'Changsha')}].", margin=0.0
+    )
+    shown = re.findall(r"^\[(\d+)\] ", model.prompts[0][1]["content"], flags=re.MULTILINE)
+    assert shown == ["1"] and len(answer.sources) > 1
+    # the passages it was not shown still back the answer: here the other article's account
+    assert "Another article differs" in answer.text and {c.number for c in answer.citations} != {1}
+
+
+def test_leading_keeps_the_passages_within_the_margin() -> None:
+    doc = Document(id="d", title="T", text="A. B. C. D.", path="p")
+    passages = [
+        Passage(n, doc, (Sentence(doc, 3 * (n - 1), 3 * (n - 1) + 2, score), Sentence(doc, 0, 1, 0.0)))
+        for n, score in enumerate((1.0, 0.85, 0.7), start=1)
+    ]
+    assert [p.number for p in leading(passages, 0.2)] == [1, 2]
+    assert [p.number for p in leading(passages, 0.0)] == [1]
+    assert [p.number for p in leading(passages, 1.0)] == [1, 2, 3]
+    assert leading([], 0.2) == []
+
+
+def test_an_article_shown_twice_has_one_header(retriever) -> None:
+    _, _, model = ask(retriever, TRADE, lambda m: "The articles don't say.")
+    prompt = model.prompts[0][1]["content"]
+    headers = re.findall(r"^\[(\d+)\] (.*)$", prompt, flags=re.MULTILINE)
+    repeated = [h for _, h in headers if h.startswith("same article as [")]
+    assert repeated, prompt  # the trade article gives two of the passages
+    firsts = [h for _, h in headers if not h.startswith("same article as [")]
+    assert len(firsts) == len(set(firsts))
