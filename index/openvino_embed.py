@@ -9,6 +9,7 @@ softmax and layer norms in float), then checked and cached (`index/exported.py`)
 
 from __future__ import annotations
 
+import threading
 from collections import deque
 from pathlib import Path
 
@@ -45,15 +46,17 @@ class OpenVinoEmbedder(ExportedEmbedder):
         compiled = core.compile_model(
             core.read_model(str(folder / "model.xml")),
             "CPU",
-            {"NUM_STREAMS": streams, "INFERENCE_NUM_THREADS": threads(), "INFERENCE_PRECISION_HINT": "f32"},
-        )
+            {"NUM_STREAMS": streams, "INFERENCE_NUM_THREADS": threads()},
+        )  # the precision of what is not int8 is OpenVINO's choice for the CPU (bfloat16 where it is native)
+        local = threading.local()  # each thread keeps its own infer requests, made once
 
         def run(batches: Batches, out: np.ndarray) -> None:
             """Batches go to as many infer requests as streams, one thread each: two cores stay busy,
             and the next batch is tokenized while the last ones run. (No Python callbacks: a
             runtime thread waiting for the interpreter lock can deadlock the model's teardown.)"""
-            idle = [compiled.create_infer_request() for _ in range(streams)]
-            running: deque = deque()
+            if not hasattr(local, "requests"):
+                local.requests = [compiled.create_infer_request() for _ in range(streams)]
+            idle, running = list(local.requests), deque()
             for rows, feed in batches:
                 if not idle:
                     idle.append(_collect(*running.popleft(), out))
