@@ -31,7 +31,8 @@ CALIBRATION = Path(__file__).with_name("calibration.txt")  # news-like sentences
 
 def calibration_texts(odd: bool = True) -> list[str]:
     """Texts short and long (the file's lines, then runs of them) to calibrate and check exports;
-    `odd` adds an empty and a repetitive one, which calibration must see but a check need not."""
+    `odd` adds an empty text and the file's last, repetitive line repeated past the model's length:
+    calibration must see such inputs, a check need not."""
     lines = [line for line in CALIBRATION.read_text(encoding="utf-8").splitlines() if line.strip()]
     texts = [*lines, *(" ".join(lines[i : i + n]) for n in (4, 12) for i in range(0, len(lines), n))]
     return ["", *texts, lines[-1] * 20] if odd else texts

@@ -2,9 +2,9 @@
 activations (`<model>@openvino-int8`), about twice as fast as ONNX Runtime's int8 on a 2-core CPU
 and four times torch.
 
-The model is converted from its torch weights to OpenVINO, quantized by NNCF (weights per channel,
-activations with ranges measured on `index/calibration.txt`; the transformer preset keeps the
-softmax and layer norms in float), then checked and cached (`index/exported.py`).
+The model is converted from its torch weights to OpenVINO, quantized by NNCF with its transformer
+preset (the activation ranges measured on `index/calibration.txt`), then checked and cached
+(`index/exported.py`).
 """
 
 from __future__ import annotations
@@ -35,7 +35,7 @@ class OpenVinoEmbedder(ExportedEmbedder):
             for i in range(0, len(texts), 8)
         ]  # fmt: skip
         quantized = nncf.quantize(
-            model, nncf.Dataset(batches), model_type=nncf.ModelType.TRANSFORMER, subset_size=len(texts)
+            model, nncf.Dataset(batches), model_type=nncf.ModelType.TRANSFORMER, subset_size=len(batches)
         )
         ov.save_model(quantized, str(folder / "model.xml"))
 
