@@ -9,6 +9,8 @@ picks the runtime. Tests pass a scripted fake with the same `stream` method.
 from __future__ import annotations
 
 import os
+import sys
+import tempfile
 import threading
 from collections.abc import Iterator
 from pathlib import Path
@@ -61,19 +63,31 @@ class LlamaCppGenerator:
 
 
 class TransformersGenerator:
-    """A Hugging Face causal LM (Hub id or folder, or a GGUF file dequantized on load)."""
+    """A Hugging Face causal LM (Hub id or folder, or a GGUF file dequantized on load).
 
-    def __init__(self, model: str) -> None:
+    Dequantizing a GGUF takes about a minute, so with a `cache_dir` the dequantized model is saved
+    once as safetensors (`<cache>/models/<file>-transformers/`, marked with the GGUF's size and
+    time) and later processes load that folder instead."""
+
+    def __init__(self, model: str, cache_dir: Path | None = None) -> None:
         from transformers import AutoModelForCausalLM, AutoTokenizer
 
         path = Path(model).expanduser()
-        kwargs = {"gguf_file": path.name} if path.suffix == ".gguf" else {}
-        source = str(path.parent if path.suffix == ".gguf" else path if path.exists() else model)
+        gguf = path.suffix == ".gguf"
+        converted = _converted_folder(path, cache_dir) if gguf and cache_dir else None
+        if converted is not None and converted.is_dir():
+            source, kwargs = str(converted), {}
+        else:
+            source = str(path.parent if gguf else path if path.exists() else model)
+            kwargs = {"gguf_file": path.name} if gguf else {}
         try:
             self._tokenizer = AutoTokenizer.from_pretrained(source, **kwargs)
             self._model = AutoModelForCausalLM.from_pretrained(source, **kwargs)
         except (OSError, ValueError) as err:
             raise ModelUnavailable(f"transformers could not load {model!r}: {err}") from None
+        if converted is not None and not converted.is_dir():
+            _save_converted(self._model, self._tokenizer, converted)
+        self.loaded_from = source
         self._model.eval()
         self.name = path.name if path.exists() else model
         self._lock = threading.Lock()
@@ -95,6 +109,27 @@ class TransformersGenerator:
             worker.join()
 
 
+def _converted_folder(gguf: Path, cache_dir: Path) -> Path:
+    """Where the dequantized form of this GGUF file lives: named by the file, its size and time."""
+    stat = gguf.stat()
+    return Path(cache_dir) / "models" / f"{gguf.stem}-transformers-{stat.st_size}-{stat.st_mtime_ns}"
+
+
+def _save_converted(model, tokenizer, folder: Path) -> None:
+    """The dequantized model as safetensors, written whole or not at all (a failure only costs speed)."""
+    folder.parent.mkdir(parents=True, exist_ok=True)
+    model.hf_quantizer = None  # the weights are already plain float tensors: saving them is safe
+    if getattr(model.config, "quantization_config", None) is not None:
+        del model.config.quantization_config
+    try:
+        with tempfile.TemporaryDirectory(dir=folder.parent) as tmp:
+            model.save_pretrained(Path(tmp) / "model")
+            tokenizer.save_pretrained(Path(tmp) / "model")
+            os.replace(Path(tmp) / "model", folder)
+    except OSError as err:  # a full disk: the next start dequantizes again
+        print(f"note: could not keep the dequantized model in {folder.parent}: {err}", file=sys.stderr)
+
+
 def load_generator(model: str | None, backend: str | None, cache_dir: Path) -> Generator:
     """`model`: None for the packaged default, a GGUF path, an HF folder or Hub id.
     `backend`: "llama.cpp", "transformers", or None to choose from the model's form."""
@@ -108,5 +143,5 @@ def load_generator(model: str | None, backend: str | None, cache_dir: Path) -> G
             )
         return LlamaCppGenerator(path)
     if backend == "transformers":
-        return TransformersGenerator(str(path) if is_gguf or path.exists() else str(model))
+        return TransformersGenerator(str(path) if is_gguf or path.exists() else str(model), cache_dir)
     raise ValueError(f"unknown backend {backend!r}: use llama.cpp or transformers")

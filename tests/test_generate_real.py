@@ -1,0 +1,30 @@
+"""The transformers backend on the packaged GGUF: dequantized once, then loaded from its saved form."""
+
+from __future__ import annotations
+
+import gc
+from pathlib import Path
+
+import pytest
+
+from ask import load_generator
+from ask.model_files import default_gguf
+from config import Config
+
+pytestmark = pytest.mark.real
+MESSAGES = [{"role": "user", "content": "What is the capital of France? Reply with one word."}]
+
+
+def test_the_dequantized_model_is_kept_and_reused(tmp_path: Path) -> None:
+    gguf = default_gguf(Config().cache_dir)
+    first = load_generator(str(gguf), "transformers", tmp_path)
+    (saved,) = (tmp_path / "models").iterdir()
+    assert first.loaded_from == str(gguf.parent)
+    assert (saved / "config.json").exists() and list(saved.glob("*.safetensors"))
+    reply = "".join(first.stream(MESSAGES, 4))
+    assert "Paris" in reply
+    del first
+    gc.collect()
+    again = load_generator(str(gguf), "transformers", tmp_path)  # from the saved folder, same weights
+    assert again.loaded_from == str(saved)
+    assert "".join(again.stream(MESSAGES, 4)) == reply
