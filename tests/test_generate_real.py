@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gc
+import shutil
 from pathlib import Path
 
 import pytest
@@ -15,7 +16,14 @@ pytestmark = pytest.mark.real
 MESSAGES = [{"role": "user", "content": "What is the capital of France? Reply with one word."}]
 
 
-def test_the_dequantized_model_is_kept_and_reused(tmp_path: Path) -> None:
+@pytest.fixture
+def scratch(tmp_path: Path):
+    yield tmp_path
+    shutil.rmtree(tmp_path / "models", ignore_errors=True)  # 6.7 GB: pytest keeps its last three tmp dirs
+
+
+def test_the_dequantized_model_is_kept_and_reused(scratch: Path) -> None:
+    tmp_path = scratch
     gguf = default_gguf(Config().cache_dir)
     first = load_generator(str(gguf), "transformers", tmp_path)
     (saved,) = (tmp_path / "models").iterdir()
