@@ -18,6 +18,7 @@ from typing import Protocol
 
 from ask.model_files import DEFAULT_MODEL, default_gguf
 from index.embed import ModelUnavailable
+from index.exported import threads
 
 Messages = list[dict[str, str]]
 
@@ -26,10 +27,6 @@ class Generator(Protocol):
     name: str
 
     def stream(self, messages: Messages, max_tokens: int = 160) -> Iterator[str]: ...
-
-
-def _threads() -> int:
-    return max(1, len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1)
 
 
 class LlamaCppGenerator:
@@ -46,7 +43,7 @@ class LlamaCppGenerator:
             raise ModelUnavailable(f"no GGUF file at {path}")
         self.name = Path(path).name
         try:
-            self._llm = Llama(model_path=str(path), n_ctx=n_ctx, n_threads=_threads(), verbose=False)
+            self._llm = Llama(model_path=str(path), n_ctx=n_ctx, n_threads=threads(), verbose=False)
         except (ValueError, RuntimeError) as err:
             raise ModelUnavailable(f"llama.cpp could not load {path}: {err}") from None
         self._lock = threading.Lock()  # one llama.cpp context serves one request at a time

@@ -39,6 +39,7 @@ def calibration_texts(odd: bool = True) -> list[str]:
 
 
 def threads() -> int:
+    """The cores this process may use (the embedders' and the model's thread count)."""
     return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
 
 
