@@ -20,11 +20,13 @@ import gradio as gr
 
 from ask import Answer, BadQuestion, Preview, Token, answer_dict
 from config import Config
+from console import quiet_libraries
 from index import CorpusEmpty, IndexProblem, ModelUnavailable, load_embedder
 from index.library import Library, UploadRejected
+from index.settings import BadSetting, make_filters
 from ingest.readers import SUFFIXES
 from ui import render
-from ui.session import BadSetting, Service, filters, model_choices
+from ui.session import Service, model_choices
 
 ASSETS = Path(__file__).resolve().parent / "ui"
 _USER_ERRORS = (BadQuestion, BadSetting, ModelUnavailable, IndexProblem)  # shown to the user as one line
@@ -54,7 +56,7 @@ def respond(
     shown = [*chat_messages(turns), {"role": "user", "content": render.question_message(question)}]
     preview, draft = None, ""
     try:
-        events = service.stream(question, history, model, passages, filters(date_from, date_to, publishers))
+        events = service.stream(question, history, model, passages, make_filters(date_from, date_to, publishers))
         for event in events:
             if isinstance(event, Answer):
                 turns = [*turns, (question, event)]
@@ -243,7 +245,7 @@ def _api(service: Service) -> Callable[..., dict]:
         (YYYY, YYYY-MM or YYYY-MM-DD) and publishers filter the articles searched. Returns the
         answer text, its citations, the abstained flag, the sources shown to the model and timings."""
         try:
-            search = filters(date_from, date_to, publishers)
+            search = make_filters(date_from, date_to, publishers)
             if not all(isinstance(t, list | tuple) and len(t) == 2 for t in history or []):
                 raise BadSetting("history must be a list of [question, answer] pairs")
             pairs = [(str(q), str(a)) for q, a in history or []]
@@ -264,8 +266,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--articles", type=Path, default=config.articles_dir, help="the library folder")
     parser.add_argument("--model", action="append", default=[], help="GGUF path, HF folder or Hub id (repeatable)")
     parser.add_argument("--backend", choices=["llama.cpp", "transformers"], default=config.backend)
+    parser.add_argument("--verbose", action="store_true", help="also show third-party libraries' warnings and logs")
     args = parser.parse_args(argv)
     config = replace(config, index_dir=args.index_dir, articles_dir=args.articles, backend=args.backend)
+    quiet_libraries(config.cache_dir, args.verbose)
     started = time.perf_counter()
     try:
         embedder = load_embedder(config.embedder, config.cache_dir)
@@ -280,7 +284,8 @@ def main(argv: list[str] | None = None) -> int:
         report = library.open(progress=True)
         for line in report.lines() if report else []:
             print(line, file=sys.stderr)
-        service = Service(config, library, model_choices(args.model, args.backend))
+        models = args.model or ([config.model] if config.model else [])
+        service = Service(config, library, model_choices(models, args.backend), verbose=args.verbose)
         service.load_in_background()
     except (IndexProblem, CorpusEmpty, ModelUnavailable) as err:
         print(f"error: {err}", file=sys.stderr)
@@ -293,7 +298,11 @@ def main(argv: list[str] | None = None) -> int:
         css_paths=[ASSETS / "app.css"],
         head_paths=[ASSETS / "app.html"],
         show_error=True,
+        quiet=True,
+        prevent_thread_lock=True,
     )
+    print(f"* Running on local URL:  {demo.local_url}", file=sys.stderr, flush=True)
+    demo.block_thread()
     return 0
 
 

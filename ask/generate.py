@@ -2,22 +2,28 @@
 
 A Generator streams the reply to a list of chat messages, greedily by default. The default model
 is the packaged Qwen2.5-Coder-1.5B-Instruct GGUF on llama.cpp; `--model` takes any GGUF path, a
-local Hugging Face folder or a Hub id (which needs a network the first time), and `--backend`
-picks the runtime. Tests pass a scripted fake with the same `stream` method.
+local Hugging Face folder or a Hub id (which needs a network the first time), or
+`py:module:callable` for any object with this `stream` method; `--backend` picks the runtime.
+`load_generator` runs the model in its own process (ask/model_process.py), so a crash in the
+runtime cannot take the app with it; the classes here are what that process runs. Tests pass a
+scripted fake with the same `stream` method.
 """
 
 from __future__ import annotations
 
 import os
+import statistics
 import sys
 import tempfile
 import threading
+import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Protocol
 
 from ask.model_files import DEFAULT_MODEL, default_gguf
 from index.embed import ModelUnavailable
+from index.embedders import PLUGIN
 from index.exported import threads
 
 Messages = list[dict[str, str]]
@@ -57,6 +63,23 @@ class LlamaCppGenerator:
                 text = chunk["choices"][0]["delta"].get("content")
                 if text:
                     yield text
+
+    def rates(self, text: str, prompt_tokens: int = 400, new_tokens: int = 64, runs: int = 3) -> dict:
+        """Prefill and decode tokens/s (medians of `runs`, the prompt cache cleared each time)."""
+        with self._lock:
+            tokens = self._llm.tokenize(text.encode())[:prompt_tokens]
+            prefill, decode = [], []
+            for _ in range(runs):
+                self._llm.reset()
+                started = time.perf_counter()
+                self._llm.eval(tokens)
+                prefill.append(len(tokens) / (time.perf_counter() - started))
+                started = time.perf_counter()
+                for _ in range(new_tokens):
+                    self._llm.eval([self._llm.sample(top_k=1)])
+                decode.append(new_tokens / (time.perf_counter() - started))
+            self._llm.reset()
+        return {"prefill_tokens_per_s": statistics.median(prefill), "decode_tokens_per_s": statistics.median(decode)}
 
 
 class TransformersGenerator:
@@ -127,18 +150,34 @@ def _save_converted(model, tokenizer, folder: Path) -> None:
         print(f"note: could not keep the dequantized model in {folder.parent}: {err}", file=sys.stderr)
 
 
-def load_generator(model: str | None, backend: str | None, cache_dir: Path) -> Generator:
-    """`model`: None for the packaged default, a GGUF path, an HF folder or Hub id.
-    `backend`: "llama.cpp", "transformers", or None to choose from the model's form."""
+BACKENDS = ("llama.cpp", "transformers")
+
+
+def resolve(model: str | None, backend: str | None, cache_dir: Path) -> tuple[str, str]:
+    """(what to load, the backend): the packaged default GGUF is assembled on first use; a GGUF
+    path runs on llama.cpp unless told otherwise, anything else on transformers."""
+    if backend not in (None, *BACKENDS):
+        raise ValueError(f"unknown backend {backend!r}: use {' or '.join(BACKENDS)}")
     path = default_gguf(cache_dir) if model in (None, DEFAULT_MODEL) else Path(model).expanduser()
     is_gguf = path.suffix == ".gguf"
     backend = backend or ("llama.cpp" if is_gguf else "transformers")
-    if backend == "llama.cpp":
-        if not is_gguf:
-            raise ModelUnavailable(
-                f"the llama.cpp backend runs GGUF files; {model!r} is not one (use --backend transformers)"
-            )
-        return LlamaCppGenerator(path)
-    if backend == "transformers":
-        return TransformersGenerator(str(path) if is_gguf or path.exists() else str(model), cache_dir)
-    raise ValueError(f"unknown backend {backend!r}: use llama.cpp or transformers")
+    if backend == "llama.cpp" and not is_gguf:
+        raise ModelUnavailable(
+            f"the llama.cpp backend runs GGUF files; {model!r} is not one (use --backend transformers)"
+        )
+    if backend == "llama.cpp" and not path.is_file():
+        raise ModelUnavailable(f"no GGUF file at {path}")
+    return (str(path) if is_gguf or path.exists() else str(model)), backend
+
+
+def load_generator(model: str | None, backend: str | None, cache_dir: Path, verbose: bool = False) -> Generator:
+    """The model in its own process, loaded and checked (one short reply) before this returns.
+    `model`: None for the packaged default, a GGUF path, an HF folder or Hub id. `backend`:
+    "llama.cpp", "transformers", or None to choose from the model's form."""
+    from ask.model_process import ModelProcess
+
+    if model and model.startswith(PLUGIN):  # py:module:callable, built in the model's process
+        return ModelProcess({"factory": model, "cache_dir": str(cache_dir)}, model, verbose=verbose)
+    target, backend = resolve(model, backend, cache_dir)
+    spec = {"model": target, "backend": backend, "cache_dir": str(cache_dir)}
+    return ModelProcess(spec, Path(target).name if Path(target).exists() else target, verbose=verbose)

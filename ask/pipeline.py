@@ -10,12 +10,13 @@ from __future__ import annotations
 
 import time
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import replace
 
 from ask.conflicts import other_account
 from ask.generate import Generator
 from ask.passages import Passage, Sentence, passage_of, score_sentences, select_passages
 from ask.prompts import render
+from ask.settings import AnswerSettings
 from ask.types import Answer, Citation, Event, Preview, Timings, Token
 from ask.verify import Supported, Verifier
 from index import Filters, Retriever
@@ -27,21 +28,6 @@ History = Sequence[tuple[str, str]]  # (question, answer) pairs, oldest first
 
 class BadQuestion(ValueError):
     """An empty or oversized question."""
-
-
-@dataclass(frozen=True)
-class AnswerSettings:
-    """Defaults live in config.Config."""
-
-    top_k: int  # chunks retrieved
-    max_passages: int
-    passage_tokens: int
-    passage_margin: float  # the model sees passage k only if its best sentence scores within this of the best
-    max_new_tokens: int
-    min_evidence: float  # best sentence score below this: abstain without asking the model
-    min_similarity: float  # verification: claim-to-sentence cosine
-    min_overlap: float  # verification: share of the claim's words in the passage
-    min_coverage: float  # of a long question's key words past the sixth, the share the cited articles must mention
 
 
 class Pipeline:

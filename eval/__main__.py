@@ -16,6 +16,7 @@ from pathlib import Path
 
 from ask import BadQuestion, Pipeline, load_generator
 from config import Config
+from console import quiet_libraries
 from eval.report import chart, markdown
 from eval.scoring import GoldFormatError, load_gold, score
 from index import (
@@ -29,9 +30,12 @@ from index import (
 
 
 def machine() -> str:
+    """The CPU every figure came from: its model name, architecture, cores and system."""
     import os
 
-    return f"{platform.machine()}, {os.cpu_count()} cores, {platform.system()} {platform.release()}"
+    from ask.llama_runtime import cpu_name
+
+    return f"{cpu_name()}, {platform.machine()}, {os.cpu_count()} cores, {platform.system()} {platform.release()}"
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -45,6 +49,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--backend", default=config.backend)
     parser.add_argument("--limit", type=int)
     args = parser.parse_args(argv)
+    quiet_libraries(config.cache_dir)
     config = replace(config, model=args.model, backend=args.backend)
     try:
         gold = load_gold(args.gold)[: args.limit]

@@ -23,6 +23,7 @@ import time
 from pathlib import Path
 
 from config import ROOT, Config
+from console import quiet_libraries
 from eval import __main__ as answer_eval
 from eval.benchmark import BenchmarkMissing, require
 
@@ -43,7 +44,17 @@ def ready_probe(index_dir: Path) -> None:
     generator = load_generator(c.model, c.backend, c.cache_dir)
     print(_READY, flush=True)
     Pipeline(library.retriever, generator, c.answer).answer("How much was trade between Hunan and the UK in 2018?")
-    print(f"rss {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f}", flush=True)
+    model_mb = _peak_mb(generator.pid) if getattr(generator, "pid", None) else 0.0
+    print(f"rss {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024 + model_mb:.0f}", flush=True)
+
+
+def _peak_mb(pid: int) -> float:
+    """A live process's peak resident memory (VmHWM), in MB; 0 where /proc cannot tell."""
+    try:
+        status = Path(f"/proc/{pid}/status").read_text()
+    except OSError:
+        return 0.0
+    return next((int(ln.split()[1]) / 1024 for ln in status.splitlines() if ln.startswith("VmHWM:")), 0.0)
 
 
 def _spawn_until_ready(index_dir: Path, env: dict[str, str]) -> tuple[float, float]:
@@ -72,7 +83,7 @@ def startup(runs: int, scratch: Path) -> dict:
         "cold_start_s": statistics.median(s for s, _ in cold),
         "cold_start_runs_s": [s for s, _ in cold],
         "first_run_setup_s": first,
-        "peak_rss_mb": statistics.median(r for _, r in cold),  # a process that loaded everything and answered
+        "peak_rss_mb": statistics.median(r for _, r in cold),  # the app's process and its model's, after an answer
     }
 
 
@@ -87,26 +98,21 @@ def answers(out: Path) -> dict:
 
 
 def model_rates(prompt_tokens: int = 400, new_tokens: int = 64) -> dict:
-    """Prefill and decode tokens/s of the default model on llama.cpp, prompt cache cleared."""
-    from llama_cpp import Llama
+    """Prefill and decode tokens/s of the model on llama.cpp (in its model process, on the CPU
+    variant the app uses), prompt cache cleared; and that variant. Other runtimes: not measured."""
+    from ask import load_generator
 
-    from ask.generate import _threads
-    from ask.model_files import default_gguf
-
-    llm = Llama(model_path=str(default_gguf(Config().cache_dir)), n_ctx=2048, n_threads=_threads(), verbose=False)
-    text = " ".join(p.read_text(encoding="utf-8") for p in sorted(Config().articles_dir.glob("*.txt")))
-    tokens = llm.tokenize(text.encode())[:prompt_tokens]
-    prefill, decode = [], []
-    for _ in range(3):
-        llm.reset()
-        started = time.perf_counter()
-        llm.eval(tokens)
-        prefill.append(len(tokens) / (time.perf_counter() - started))
-        started = time.perf_counter()
-        for _ in range(new_tokens):
-            llm.eval([llm.sample(top_k=1)])
-        decode.append(new_tokens / (time.perf_counter() - started))
-    return {"prefill_tokens_per_s": statistics.median(prefill), "decode_tokens_per_s": statistics.median(decode)}
+    c = Config()
+    generator = load_generator(c.model, c.backend, c.cache_dir)
+    try:
+        if generator.info.get("backend") != "llama.cpp":
+            print(f"note: {generator.name} does not run on llama.cpp; prefill and decode not measured", file=sys.stderr)
+            return {}
+        text = " ".join(p.read_text(encoding="utf-8") for p in sorted(c.articles_dir.glob("*.txt")))
+        rates = generator.rates(text, prompt_tokens, new_tokens)
+    finally:
+        generator.close()
+    return {**rates, "llama_cpu": generator.info["cpu"], "llama_system_info": generator.info["system_info"]}
 
 
 def search_latency() -> dict:
@@ -166,6 +172,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--skip-1m", action="store_true", help="do not build the synthetic million-chunk index")
     parser.add_argument("--ready-probe", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
+    quiet_libraries(Config().cache_dir)
     if args.ready_probe:
         ready_probe(args.ready_probe)
         return 0

@@ -21,6 +21,7 @@ from pathlib import Path
 
 from ask import Pipeline, load_generator
 from config import Config
+from console import quiet_libraries
 from eval.benchmark import BenchmarkMissing, Query, load_queries, ranking_metrics, relevant, require
 from eval.multihop_answers import answer_report
 from eval.multihop_answers import markdown as answers_markdown
@@ -94,6 +95,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--model", default=config.model)
     parser.add_argument("--backend", default=config.backend)
     args = parser.parse_args(argv)
+    quiet_libraries(config.cache_dir)
     config = replace(config, embedder=args.embedder, chunk_tokens=args.chunk_tokens)
     try:
         corpus = require(args.benchmark_dir)

@@ -17,6 +17,7 @@ import time
 import numpy as np
 
 from config import Config
+from console import quiet_libraries
 from index import Retriever, load_embedder
 from index.dense import build_dense
 from index.store import StoredIndex
@@ -58,6 +59,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--queries", type=int, default=40)
     args = parser.parse_args(argv)
     config = Config()
+    quiet_libraries(config.cache_dir)
     embedder = load_embedder(config.embedder, config.cache_dir)
     started = time.perf_counter()
     index = synthetic_index(args.chunks, embedder.dim)

@@ -14,6 +14,7 @@ from dataclasses import replace
 from pathlib import Path
 
 from config import Config
+from console import quiet_libraries
 from eval.benchmark import BenchmarkMissing, load_queries, ranking_metrics, relevant, require
 from index import build_index, load_embedder, open_retriever
 
@@ -49,6 +50,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--top", type=int, default=15, help="rows to print")
     parser.add_argument("--grid", nargs="*", default=[], help="override the grid: name=v1,v2 ...")
     args = parser.parse_args(argv)
+    quiet_libraries(config.cache_dir)
     try:
         corpus = require(args.benchmark_dir)
     except BenchmarkMissing as err:

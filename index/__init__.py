@@ -2,40 +2,44 @@
 
 Entry points: `build_index(paths, index_dir, embedder)` writes or updates an index;
 `open_retriever(index_dir, embedder)` loads one for `Retriever.search(query, k, filters)`.
-Knows nothing of answering or of the UI.
+Knows nothing of answering or of the UI. Names are imported on first use, so that a light
+module of this package (`index.settings`) does not load FAISS and BM25.
 """
 
-from pathlib import Path
+from __future__ import annotations
 
-from index.build import BuildReport, CorpusEmpty, build_index
-from index.embed import DEFAULT_EMBEDDER, Embedder, ModelUnavailable, SentenceTransformerEmbedder, load_embedder
-from index.search import Filters, Hit, Retriever, SearchSettings
-from index.store import IndexCorrupt, IndexMismatch, IndexNotFound, IndexProblem, StoredIndex, load
+import importlib
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+_WHERE = {
+    "build": ("BuildReport", "CorpusEmpty", "build_index"),
+    "embed": ("DEFAULT_EMBEDDER", "Embedder", "ModelUnavailable", "SentenceTransformerEmbedder"),
+    "embedders": ("load_embedder",),
+    "search": ("Hit", "Retriever"),
+    "settings": ("BadSetting", "Filters", "SearchSettings"),
+    "store": ("IndexCorrupt", "IndexMismatch", "IndexNotFound", "IndexProblem", "StoredIndex", "load"),
+}
+_MODULE = {name: module for module, names in _WHERE.items() for name in names}
+
+if TYPE_CHECKING:
+    from index.embed import Embedder
+    from index.search import Retriever
+    from index.settings import SearchSettings
 
 
 def open_retriever(index_dir: Path, embedder: Embedder, settings: SearchSettings) -> Retriever:
     """Load the index at `index_dir` for searching; the embedder must be the one it was built with."""
+    from index.search import Retriever
+    from index.store import load
+
     return Retriever(load(Path(index_dir), embedder.name), embedder, settings)
 
 
-__all__ = [
-    "DEFAULT_EMBEDDER",
-    "BuildReport",
-    "CorpusEmpty",
-    "Embedder",
-    "Filters",
-    "Hit",
-    "IndexCorrupt",
-    "IndexMismatch",
-    "IndexNotFound",
-    "IndexProblem",
-    "ModelUnavailable",
-    "Retriever",
-    "SearchSettings",
-    "SentenceTransformerEmbedder",
-    "StoredIndex",
-    "build_index",
-    "load",
-    "load_embedder",
-    "open_retriever",
-]
+def __getattr__(name: str) -> Any:
+    if name not in _MODULE:
+        raise AttributeError(f"module 'index' has no attribute {name!r}")
+    return getattr(importlib.import_module(f"index.{_MODULE[name]}"), name)
+
+
+__all__ = sorted([*_MODULE, "open_retriever"])

@@ -9,46 +9,52 @@ from dataclasses import asdict, replace
 from pathlib import Path
 
 from config import Config
+from console import quiet_libraries
 from index import (
     BuildReport,
     CorpusEmpty,
     Embedder,
-    Filters,
     IndexProblem,
     ModelUnavailable,
     build_index,
     load_embedder,
     open_retriever,
 )
+from index.settings import make_filters
 from index.store import read_manifest
 from ingest import Document
-from ingest.metadata import parse_date
 
 
 def main(argv: list[str] | None = None) -> int:
     config = Config()
-    parser = argparse.ArgumentParser(prog="python -m index", description="Build and search the article index.")
-    parser.add_argument("--index-dir", type=Path, default=config.index_dir, help="default: %(default)s")
-    parser.add_argument(
-        "--embedder", default=None, help="sentence-transformers id or folder (default: packaged MiniLM)"
+    # --index-dir and --embedder may come before the command or after it
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("--index-dir", type=Path, default=argparse.SUPPRESS, help=f"default: {config.index_dir}")
+    common.add_argument(
+        "--embedder", default=argparse.SUPPRESS, help="sentence-transformers id or folder (default: packaged MiniLM)"
+    )
+    parser = argparse.ArgumentParser(
+        prog="python -m index", description="Build and search the article index.", parents=[common]
     )
     commands = parser.add_subparsers(dest="command", required=True)
-    build = commands.add_parser("build", help="index article files (incremental)")
+    build = commands.add_parser("build", help="index article files (incremental)", parents=[common])
     build.add_argument("paths", nargs="*", type=Path, default=[config.articles_dir], help="files or folders")
     build.add_argument("--chunk-tokens", type=int, default=config.chunk_tokens)
     build.add_argument("--overlap-sentences", type=int, default=config.overlap_sentences)
     build.add_argument("--quiet", action="store_true", help="no progress bars")
-    search = commands.add_parser("search", help="search the index")
+    search = commands.add_parser("search", help="search the index", parents=[common])
     search.add_argument("query")
     search.add_argument("-k", type=int, default=config.top_k)
     search.add_argument("--json", action="store_true")
-    search.add_argument("--from", dest="date_from", help="published on or after (YYYY-MM-DD)")
-    search.add_argument("--to", dest="date_to", help="published on or before (YYYY-MM-DD)")
+    search.add_argument("--from", dest="date_from", help="published on or after (YYYY, YYYY-MM or YYYY-MM-DD)")
+    search.add_argument("--to", dest="date_to", help="published on or before (YYYY, YYYY-MM or YYYY-MM-DD)")
     search.add_argument("--publisher", action="append", default=[], help="only this publisher (repeatable)")
-    stats = commands.add_parser("stats", help="what the index holds")
+    stats = commands.add_parser("stats", help="what the index holds", parents=[common])
     stats.add_argument("--json", action="store_true")
     args = parser.parse_args(argv)
-    config = replace(config, index_dir=args.index_dir, embedder=args.embedder)
+    quiet_libraries(config.cache_dir)
+    given = {k: v for k, v in vars(args).items() if k in ("index_dir", "embedder")}
+    config = replace(config, **given)
     try:
         if args.command == "build":
             return _build(args, config)
@@ -76,15 +82,8 @@ def _build(args: argparse.Namespace, config: Config) -> int:
 
 
 def _search(args: argparse.Namespace, config: Config) -> int:
-    for value in (args.date_from, args.date_to):
-        if value and parse_date(value) is None:
-            raise ValueError(f"not a date: {value!r} (use YYYY-MM-DD)")
+    filters = make_filters(args.date_from, args.date_to, args.publisher)
     retriever = open_retriever(config.index_dir, _embedder(config), config.search)
-    filters = Filters(
-        date_from=args.date_from and parse_date(args.date_from),
-        date_to=args.date_to and parse_date(args.date_to),
-        publishers=tuple(args.publisher),
-    )
     hits = retriever.search(args.query, k=args.k, filters=filters)
     if args.json:
         rows = [{"score": h.score, "chunk": asdict(h.chunk), "document": _doc_meta(h.document)} for h in hits]

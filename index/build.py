@@ -122,7 +122,7 @@ def build_index(
     kept = [i for i, c in enumerate(previous.chunks) if c.doc_id in current] if previous else []
     chunks = [previous.chunks[i] for i in kept] + new_chunks
     vectors = np.vstack([previous.vectors()[kept], new_vectors]) if previous else new_vectors
-    stored = _assemble(corpus, current, chunks, vectors, embedder.name, chunking, progress)
+    stored = _assemble(corpus, current, chunks, vectors, embedder.name, chunking)
     store.save(Path(index_dir), stored)
     return BuildReport(
         **report, n_chunks=len(chunks), embedded_chunks=len(new_chunks), seconds=time.perf_counter() - started
@@ -152,10 +152,9 @@ def _assemble(
     vectors: np.ndarray,
     embedder_name: str,
     chunking: dict,
-    progress: bool,
 ) -> store.StoredIndex:
     dense = build_dense(vectors)
-    bm25 = build_bm25([c.search_text for c in chunks], progress=progress)
+    bm25 = build_bm25([c.search_text for c in chunks])
     per_doc: dict[str, int] = {}
     for c in chunks:
         per_doc[c.doc_id] = per_doc.get(c.doc_id, 0) + 1

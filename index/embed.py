@@ -119,19 +119,3 @@ class SentenceTransformerEmbedder:
             return []
         encoded = self.tokenizer(texts, add_special_tokens=False, truncation=False)["input_ids"]
         return [len(ids) for ids in encoded]
-
-
-def load_embedder(name: str | None, cache_dir: Path) -> Embedder:
-    """The embedder a name stands for: "<model>@openvino-int8" runs the model on OpenVINO in int8,
-    "<model>@onnx-int8" on ONNX Runtime with int8 weights (each exported once into `cache_dir`),
-    any other name on sentence-transformers. None: the packaged all-MiniLM-L6-v2 on OpenVINO."""
-    name = name or DEFAULT_EMBEDDER + OPENVINO_INT8
-    if name.endswith(OPENVINO_INT8):
-        from index.openvino_embed import OpenVinoEmbedder
-
-        return OpenVinoEmbedder(name.removesuffix(OPENVINO_INT8), cache_dir)
-    if name.endswith(ONNX_INT8):
-        from index.onnx_embed import OnnxEmbedder
-
-        return OnnxEmbedder(name.removesuffix(ONNX_INT8), cache_dir)
-    return SentenceTransformerEmbedder(name)

@@ -14,13 +14,16 @@ import json
 import os
 import re
 import shutil
+import sys
 import tempfile
+import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import numpy as np
 from tqdm import tqdm
 
+from console import captured
 from index.embed import ModelUnavailable, SentenceTransformerEmbedder
 
 INPUTS = ("input_ids", "attention_mask", "token_type_ids")
@@ -109,6 +112,15 @@ class ExportedEmbedder:
         return self._load(folder)
 
     def _export_checked(self) -> None:
+        """Export, check and keep; the libraries' own output (tracer warnings, progress bars) is
+        held back unless --verbose, and a line of ours says what is happening."""
+        started = time.perf_counter()
+        print(f"preparing the embedder {self.name} (first run only)…", file=sys.stderr, flush=True)
+        with captured(f"preparing the embedder {self.name}"):
+            self._export_and_check()
+        print(f"embedder ready in {time.perf_counter() - started:.0f}s", file=sys.stderr, flush=True)
+
+    def _export_and_check(self) -> None:
         model = self.torch.model
         names = [type(m).__name__ for m in model]
         mean = len(model) > 1 and getattr(model[1], "pooling_mode", None) in ("mean", ["mean"])

@@ -19,9 +19,10 @@ def tokenize(texts: list[str]) -> list[list[str]]:
     return bm25s.tokenize(texts, stopwords="en", stemmer=_stemmer(), return_ids=False, show_progress=False)
 
 
-def build_bm25(texts: list[str], progress: bool = False) -> bm25s.BM25:
+def build_bm25(texts: list[str]) -> bm25s.BM25:
+    """The BM25 index of `texts` (quick: no progress bar of its own; the embedding is the slow part)."""
     retriever = bm25s.BM25()
-    retriever.index(tokenize(texts), show_progress=progress)
+    retriever.index(tokenize(texts), show_progress=False)
     return retriever
 
 

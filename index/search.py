@@ -16,6 +16,7 @@ from index import dense
 from index.embed import Embedder
 from index.lexical import bm25_scores
 from index.query import QueryHints, analyze, publisher_aliases
+from index.settings import Filters, SearchSettings
 from index.store import StoredIndex
 from ingest import Chunk, Document
 
@@ -34,30 +35,6 @@ class Signals:
     bm25: np.ndarray
     dense: np.ndarray
     hints: QueryHints
-
-
-@dataclass(frozen=True)
-class Filters:
-    """Only documents published in [date_from, date_to] (ISO dates) and by one of `publishers`.
-    Documents without a known date are left out when a date bound is set."""
-
-    date_from: str | None = None
-    date_to: str | None = None
-    publishers: tuple[str, ...] = ()
-
-
-@dataclass(frozen=True)
-class SearchSettings:
-    """How results are fused; the defaults live in `config.Config`."""
-
-    fusion: str  # "rrf" or "linear"
-    bm25_weight: float
-    dense_weight: float
-    rrf_k: int
-    publisher_boost: float
-    date_boost: float
-    candidates: int  # taken from each retriever before fusion
-    interleave: bool  # round-robin over the publishers a question names
 
 
 class Retriever:

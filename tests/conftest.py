@@ -1,61 +1,16 @@
-"""Shared fixtures: a deterministic fake embedder and throwaway corpora on disk."""
+"""Shared fixtures: the fake embedder, throwaway corpora on disk, a real PDF maker."""
 
 from __future__ import annotations
 
-import hashlib
-import re
 import shutil
-from collections.abc import Callable, Iterator
 from pathlib import Path
 
-import numpy as np
 import pytest
 
 from config import ROOT, Config
+from tests.fakes import FakeEmbedder
 
 SEEDS = ROOT / "data" / "articles"
-
-
-class FakeEmbedder:
-    """Bag of hashed words -> unit vector. Texts sharing words are close; no model involved."""
-
-    name = "fake-embedder"
-
-    def __init__(self, dim: int = 64) -> None:
-        self.dim = dim
-        self.encoded = 0  # how many texts were embedded, to check incremental builds
-
-    def encode(self, texts: list[str], progress: bool = False) -> np.ndarray:
-        self.encoded += len(texts)
-        out = np.zeros((len(texts), self.dim), dtype=np.float32)
-        for row, text in enumerate(texts):
-            for word in re.findall(r"\w+", text.lower()):
-                out[row, int(hashlib.md5(word.encode()).hexdigest(), 16) % self.dim] += 1.0
-        norms = np.linalg.norm(out, axis=1, keepdims=True)
-        return out / np.where(norms == 0, 1, norms)
-
-    def count_tokens(self, texts: list[str]) -> list[int]:
-        return [len(re.findall(r"\w+|[^\w\s]", t)) for t in texts]
-
-
-class ScriptedModel:
-    """Replies with whatever `script(messages)` returns, streamed a word at a time."""
-
-    name = "scripted"
-
-    def __init__(self, script: Callable[[list[dict]], str]) -> None:
-        self.script = script
-        self.prompts: list[list[dict]] = []
-
-    def stream(self, messages: list[dict], max_tokens: int = 160) -> Iterator[str]:
-        self.prompts.append(messages)
-        yield from re.findall(r"\S+\s*", self.script(messages))
-
-
-def number_of(messages: list[dict], phrase: str) -> int:
-    """The number of the passage shown to the model that contains `phrase`."""
-    blocks = re.split(r"\n(?=\[\d+\] )", messages[-1]["content"])
-    return next(int(b[1 : b.index("]")]) for b in blocks if b.startswith("[") and phrase in b)
 
 
 @pytest.fixture

@@ -17,7 +17,7 @@ from ask.verify import parse_claims
 from config import Config
 from index import build_index, open_retriever
 from ingest import Document
-from tests.conftest import FakeEmbedder, ScriptedModel, number_of
+from tests.fakes import FakeEmbedder, ScriptedModel, number_of
 
 INJECTED = (
     "Summit note\n"

@@ -14,9 +14,9 @@ import pytest
 import app
 from config import Config
 from index.library import REMOVED, Library, UploadRejected
-from tests.conftest import FakeEmbedder, ScriptedModel, number_of
+from tests.fakes import FakeEmbedder, ScriptedModel, number_of
 from ui import render
-from ui.session import DEFAULT_LABEL, BadSetting, ModelChoice, Service, date_bound, filters, model_choices
+from ui.session import DEFAULT_LABEL, ModelChoice, Service, model_choices
 
 EVIL = '<script>window.pwned = 1</script><img src=x onerror="window.pwned = 2"> **bold** [1](javascript:x)'
 NEW_ARTICLE = (
@@ -98,15 +98,6 @@ def test_remove_moves_the_file_aside_and_drops_it_from_the_index(library: Librar
     assert list((library.articles_dir / REMOVED).rglob("001_6ce1349002d1df50.txt"))
     with pytest.raises(UploadRejected, match="not a file of the library"):
         library.remove("/etc/passwd")
-
-
-def test_date_settings() -> None:
-    assert date_bound("2020", end=False) == "2020-01-01" and date_bound("2020", end=True) == "2020-12-31"
-    assert date_bound("2019-08", end=True) == "2019-08-31" and date_bound(" ", end=True) is None
-    with pytest.raises(BadSetting, match="not a date"):
-        date_bound("last week", end=False)
-    assert filters("", "", []) is None
-    assert filters("2020", None, ["PRNewswire"]).publishers == ("PRNewswire",)
 
 
 def _service(library: Library, script) -> Service:

@@ -7,7 +7,7 @@ from itertools import pairwise
 import pytest
 
 from ingest import Document, chunk, split_sentences
-from tests.conftest import FakeEmbedder
+from tests.fakes import FakeEmbedder
 
 count = FakeEmbedder().count_tokens
 

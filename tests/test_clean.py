@@ -6,7 +6,8 @@ import pytest
 
 from ingest import chunk, load_corpus
 from ingest.clean import clean_scraped
-from tests.conftest import SEEDS, FakeEmbedder
+from tests.conftest import SEEDS
+from tests.fakes import FakeEmbedder
 
 # Hand-checked, per seed: the lines of the raw file that are not article paragraphs.
 NOT_BODY = {

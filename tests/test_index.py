@@ -23,7 +23,7 @@ from index import (
     open_retriever,
     store,
 )
-from tests.conftest import FakeEmbedder
+from tests.fakes import FakeEmbedder
 
 NEW_ARTICLE = (
     "Battery plant opens\n"
@@ -168,7 +168,7 @@ import sys, time
 sys.path.insert(0, {root!r})
 from pathlib import Path
 from index import build_index
-from tests.conftest import FakeEmbedder
+from tests.fakes import FakeEmbedder
 
 class Slow(FakeEmbedder):
     def encode(self, texts, progress=False):

@@ -10,7 +10,7 @@ import pytest
 
 from index import Filters, Retriever, build_index, load
 from index.query import analyze, publisher_aliases
-from tests.conftest import FakeEmbedder
+from tests.fakes import FakeEmbedder
 
 RECORDS = [
     ("Chip exports rise", "TechCrunch", "2023-10-01", "Chip exports rose 12 percent in September, the ministry said."),

@@ -70,13 +70,15 @@ class Server:
             self.process.kill()
 
 
-def start_app(args: list[str], log: Path, timeout: float = 600) -> Server:
-    """`python app.py --port <free> *args`, returned once its page answers."""
+def start_app(args: list[str], log: Path, timeout: float = 600, env: dict[str, str] | None = None) -> Server:
+    """`python app.py --port <free> *args` (with `env` added to this process's environment),
+    returned once its page answers."""
     port = free_port()
     handle = log.open("w")
     process = subprocess.Popen(
         [sys.executable, str(ROOT / "app.py"), "--port", str(port), *args],
         cwd=ROOT,
+        env={**os.environ, **(env or {})},
         stdout=handle,
         stderr=subprocess.STDOUT,
     )

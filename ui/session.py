@@ -7,7 +7,7 @@ load once per process, on first use; llama.cpp serves one request at a time and 
 
 from __future__ import annotations
 
-import re
+import sys
 import threading
 import time
 from collections.abc import Iterator, Sequence
@@ -17,13 +17,9 @@ from ask import AnswerSettings, Event, Generator, Pipeline, load_generator
 from config import Config
 from index import Filters, ModelUnavailable
 from index.library import Library
+from index.settings import BadSetting
 
 DEFAULT_LABEL = "Qwen2.5-Coder-1.5B-Instruct (packaged, llama.cpp)"
-_DATE = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
-
-
-class BadSetting(ValueError):
-    """A setting the user typed that cannot be used (a malformed date, an unknown model)."""
 
 
 @dataclass(frozen=True)
@@ -39,27 +35,12 @@ def model_choices(models: Sequence[str], backend: str | None) -> list[ModelChoic
     return [*named, ModelChoice(DEFAULT_LABEL, None, None)]
 
 
-def date_bound(value: str | None, end: bool) -> str | None:
-    """A typed date as an ISO bound: "2020" runs from 2020-01-01 to 2020-12-31."""
-    value = (value or "").strip()
-    if not value:
-        return None
-    if not _DATE.match(value):
-        raise BadSetting(f"{value!r} is not a date: write YYYY, YYYY-MM or YYYY-MM-DD")
-    pad = {4: ("-01-01", "-12-31"), 7: ("-01", "-31"), 10: ("", "")}[len(value)]
-    return value + pad[end]
-
-
-def filters(date_from: str | None, date_to: str | None, publishers: Sequence[str] | None) -> Filters | None:
-    f = Filters(date_bound(date_from, False), date_bound(date_to, True), tuple(publishers or ()))
-    return None if f == Filters() else f
-
-
 class Service:
-    def __init__(self, config: Config, library: Library, choices: list[ModelChoice]) -> None:
+    def __init__(self, config: Config, library: Library, choices: list[ModelChoice], verbose: bool = False) -> None:
         self.config = config
         self.library = library
         self.choices = {c.label: c for c in choices}
+        self.verbose = verbose  # the model process's own output goes to the terminal too
         self._generators: dict[str, Generator] = {}
         self._loading = threading.Lock()
         self.loaded = threading.Event()  # the default model is ready
@@ -78,6 +59,7 @@ class Service:
             finally:
                 self.load_seconds = time.perf_counter() - started
                 self.loaded.set()
+            print(next(iter(self._status_lines())), file=sys.stderr, flush=True)
 
         threading.Thread(target=load, name="model-loader", daemon=True).start()
 
@@ -86,10 +68,16 @@ class Service:
         started = time.perf_counter()
         while not self.loaded.wait(0.5):
             yield f"Loading the model… {time.perf_counter() - started:.0f} s"
+        yield from self._status_lines()
+
+    def _status_lines(self) -> Iterator[str]:
         if self.load_error:
             yield f"The model could not be loaded: {self.load_error}"
-        else:
-            yield f"Model ready: {self.default_model} (loaded in {self.load_seconds:.1f} s)"
+            return
+        info = getattr(self._generators.get(self.default_model), "info", {})
+        runtime = f"{info['backend']}, {info['cpu']}" if "cpu" in info else info.get("backend", "")
+        runtime = f"{runtime}; " if runtime else ""
+        yield f"Model ready: {self.default_model} ({runtime}loaded and checked in {self.load_seconds:.1f} s)"
 
     @property
     def default_model(self) -> str:
@@ -102,7 +90,9 @@ class Service:
             raise BadSetting(f"unknown model {label!r}; choose one of {', '.join(self.choices)}")
         with self._loading:
             if choice.label not in self._generators:
-                self._generators[choice.label] = load_generator(choice.model, choice.backend, self.config.cache_dir)
+                self._generators[choice.label] = load_generator(
+                    choice.model, choice.backend, self.config.cache_dir, self.verbose
+                )
             return self._generators[choice.label]
 
     def pipeline(self, label: str | None = None, passages: int | None = None) -> Pipeline:
