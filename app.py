@@ -73,6 +73,11 @@ def respond(
             if halt:
                 events.close()  # ends generation and frees the model for the next question
                 return
+    except ModelUnavailable as err:  # the model failed mid-answer: the preview stays, the reason below it
+        if preview is None:
+            raise gr.Error(str(err)) from None
+        failed = {"role": "assistant", "content": render.pending_message(preview, draft, turn, failure=str(err))}
+        yield [*shown, failed], gr.skip(), turns, "", question
     except _USER_ERRORS as err:
         raise gr.Error(str(err)) from None
 
@@ -243,7 +248,8 @@ def _api(service: Service) -> Callable[..., dict]:
         """Answer a question about the articles. `history`: earlier [question, answer] pairs of this
         conversation, oldest first; `passages`: how many the model sees (0: the default); dates
         (YYYY, YYYY-MM or YYYY-MM-DD) and publishers filter the articles searched. Returns the
-        answer text, its citations, the abstained flag, the sources shown to the model and timings."""
+        answer text, its citations, the abstained flag, the passages selected (the model is shown those
+        that score near the best) and timings."""
         try:
             search = make_filters(date_from, date_to, publishers)
             if not all(isinstance(t, list | tuple) and len(t) == 2 for t in history or []):

@@ -117,7 +117,7 @@ def none_usable(excluded: set[str]) -> str:
         elif v.unusable:
             why.append(f"{v.name}: the operating system does not enable {' '.join(v.unusable)}")
         elif v.name in excluded:
-            why.append(f"{v.name}: crashed on this machine before")
+            why.append(f"{v.name}: crashed on this machine")
     return (
         "no llama.cpp CPU variant can run on this machine (" + "; ".join(why) + "). Reinstall "
         "llama-cpp-python from requirements.txt, or pass --backend transformers"
@@ -146,7 +146,10 @@ def system_info() -> str:
 
 def describe(variant: Variant) -> str:
     if variant.name == BUILT_IN:
-        return "the CPU backend built into llama-cpp-python (compiled for the machine that built it)"
+        return (
+            "the CPU backend built into llama-cpp-python, compiled for the machine that built it "
+            "(reinstall it from requirements.txt, without pip's cache, for one chosen per CPU)"
+        )
     return f"CPU variant {variant.name} ({' '.join(variant.features) or 'no SIMD extensions'})"
 
 

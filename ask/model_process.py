@@ -140,7 +140,11 @@ class ModelProcess:
                 llama_runtime.remember_crash(Path(self.spec["cache_dir"]), variant)
                 excluded.add(variant)
                 continue
-            raise ModelUnavailable(f"the model process {exit_reason(code)} while loading {self.name}{self._tail()}")
+            raise ModelUnavailable(
+                f"the model process {exit_reason(code)} while loading {self.name} "
+                f"(backend {self.spec.get('backend') or self.spec.get('factory')}){self._tail()}. "
+                "`python -m ask.llama_runtime` shows what this CPU can run; --verbose shows the runtime's own output"
+            )
 
     def _launch(self, spec: dict) -> None:
         self._lines = queue.Queue()

@@ -85,9 +85,7 @@ def _weighted_overlap(question: set[str], sentences: list[set[str]]) -> list[flo
     return [sum(idf[w] for w in question & s) / total for s in sentences]
 
 
-def select_passages(
-    sentences: list[Sentence], count_tokens, max_passages: int = 4, passage_tokens: int = 90
-) -> list[Passage]:
+def select_passages(sentences: list[Sentence], count_tokens, max_passages: int, passage_tokens: int) -> list[Passage]:
     """The best sentences, each widened with neighbours to about `passage_tokens` tokens."""
     by_doc: dict[str, list[Sentence]] = {}
     for s in sorted(sentences, key=lambda x: x.start):

@@ -41,7 +41,7 @@ class Answer:
     text: str  # verified sentences with [n] markers, or the abstention sentence
     citations: list[Citation]
     abstained: bool
-    sources: list[Passage]  # what the model saw; when abstaining, the nearest passages
+    sources: list[Passage]  # the passages selected (the model saw the leading ones); when abstaining, the nearest
     model: str
     raw: str = ""  # what the model wrote, before verification
     removed: list[str] = field(default_factory=list)

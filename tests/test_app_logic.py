@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import html
 import json
-import re
 from dataclasses import replace
 from pathlib import Path
 
@@ -33,10 +32,10 @@ def library(seed_dir: Path, tmp_path: Path) -> Library:
     return lib
 
 
-def test_text_is_escaped_for_html_and_markdown() -> None:
+def test_text_is_escaped_for_html_on_one_line() -> None:
     out = render.text(EVIL)
     assert "<" not in out and ">" not in out
-    assert html.unescape(re.sub(r"\\(.)", r"\1", out)) == EVIL
+    assert html.unescape(out) == " ".join(EVIL.split())
 
 
 def test_markers_become_buttons_and_the_rest_stays_text() -> None:

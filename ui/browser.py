@@ -112,7 +112,13 @@ def ask(page: Page, question: str, timeout_ms: int = 180_000) -> Asked:
     page.fill("#question textarea", question)
     started = time.perf_counter()
     page.press("#question textarea", "Enter")
-    page.wait_for_selector("#chat .preview, #chat .abstained", timeout=timeout_ms)
+    # new answers only: a fast model's answer can replace the preview before a poll sees it
+    page.wait_for_function(
+        """n => document.querySelectorAll('#chat .answer, #chat .abstained').length > n
+              || document.querySelector('#chat .preview')""",
+        arg=before,
+        timeout=timeout_ms,
+    )
     preview = time.perf_counter() - started
     page.wait_for_function(
         """n => document.querySelectorAll('#chat .answer, #chat .abstained').length > n

@@ -51,18 +51,20 @@ def answer_message(answer: Answer, turn: int) -> str:
     return f'<div class="answer">{with_markers(answer.text, turn)}{note if answer.extractive else ""}</div>'
 
 
-def pending_message(preview: Preview | None, draft: str, turn: int, stopped: bool = False) -> str:
+def pending_message(preview: Preview | None, draft: str, turn: int, stopped: bool = False, failure: str = "") -> str:
     """What the chat shows while the model writes: the cited preview, then the model's draft
-    (unchecked, so set apart; marked when the user stopped it)."""
+    (unchecked, so set apart; marked when the user stopped it), and why the model failed if it did."""
     parts = []
     if preview is not None:
         parts.append(
             f'<div class="preview"><span class="label">From the articles:</span> '
             f"{text(preview.text)} {_cite(turn, preview.citation.number)}</div>"
         )
-    label = "Stopped (not checked):" if stopped else "Writing…"
+    label = "Stopped (not checked):" if stopped else "Not checked:" if failure else "Writing…"
     words = f'<span class="words">{text(draft)}</span>'
     parts.append(f'<div class="draft"><span class="label">{label}</span> {words}</div>')
+    if failure:
+        parts.append(f'<div class="failed">The model could not finish: {text(failure)}</div>')
     return "".join(parts)
 
 

@@ -1,8 +1,10 @@
 """What the chat app serves, apart from its layout: the library, the models, and answering.
 
 `Service` owns the article library (index + retriever) and the loaded generators; each request
-builds a Pipeline over the current retriever with the model and passage count it asks for. Models
-load once per process, on first use; llama.cpp serves one request at a time and the rest queue.
+builds a Pipeline over the current retriever with the model and passage count it asks for. Each
+model runs in a process of its own (ask/model_process.py), started on first use and checked with
+one short reply; it serves one request at a time and the rest queue. If it crashes, the request
+ends with the reason and the next one starts it again.
 """
 
 from __future__ import annotations
