@@ -102,18 +102,17 @@ def variants(directory: Path | None = None, flags: frozenset[str] | None = None)
 def candidates(excluded: set[str] | frozenset[str] = frozenset()) -> list[Variant]:
     """The variants this machine can run, best first: CPUID has their features, the OS enables
     them, and none crashed here before (`excluded`). A build without variants gives BUILT_IN."""
-    found = variants()
-    if not found:
-        return [Variant(BUILT_IN, None, 0, (), ())]
+    found = variants() or [Variant(BUILT_IN, None, 1, (), ())]
     return [v for v in found if v.score > 0 and not v.unusable and v.name not in excluded]
 
 
 def none_usable(excluded: set[str]) -> str:
     """Why no variant can run here, variant by variant, and what to do."""
-    why = []
-    for v in variants():
+    found = variants()
+    why = [] if found else [f"{BUILT_IN}: {describe(Variant(BUILT_IN, None, 1, (), ()))} crashed here"]
+    for v in found:
         if v.score == 0:
-            why.append(f"{v.name}: this CPU lacks some of {' '.join(v.features)}")
+            why.append(f"{v.name}: this CPU lacks an instruction set it was compiled for")
         elif v.unusable:
             why.append(f"{v.name}: the operating system does not enable {' '.join(v.unusable)}")
         elif v.name in excluded:

@@ -33,9 +33,8 @@ class ModelCrashed(ModelUnavailable):
     """The model process died while answering; the next question restarts it."""
 
 
-def exit_reason(code: int | None) -> str:
-    if code is None:
-        return "did not answer in time and was stopped"
+def exit_reason(code: int) -> str:
+    """How a process ended, in words: "was killed by SIGSEGV (Segmentation fault)"."""
     if code < 0:
         try:
             sig = signal.Signals(-code)
@@ -75,13 +74,13 @@ class ModelProcess:
 
     def stream(self, messages: Messages, max_tokens: int = 160) -> Iterator[str]:
         with self._lock:
-            yield from self._reply({"messages": messages, "max_tokens": max_tokens}, stream=True)
+            yield from self._reply({"messages": messages, "max_tokens": max_tokens})
 
     def rates(self, text: str, prompt_tokens: int = 400, new_tokens: int = 64) -> dict:
         """The model's prefill and decode tokens/s, measured in the worker (llama.cpp only)."""
         with self._lock:
             request = {"rates": {"text": text, "prompt_tokens": prompt_tokens, "new_tokens": new_tokens}}
-            return next(self._reply(request, stream=False))
+            return next(self._reply(request))
 
     def close(self) -> None:
         if self._proc is not None and self._proc.poll() is None:
@@ -91,7 +90,8 @@ class ModelProcess:
             except subprocess.TimeoutExpired:
                 self._proc.kill()
 
-    def _reply(self, request: dict, stream: bool) -> Iterator:
+    def _reply(self, request: dict) -> Iterator:
+        """The worker's reply: text pieces, or one dict of rates; a reply left early is cancelled."""
         if self._proc is None or self._proc.poll() is not None:
             self.restarts += 1
             self._start()
@@ -148,6 +148,7 @@ class ModelProcess:
 
     def _launch(self, spec: dict) -> None:
         self._lines = queue.Queue()
+        self._stderr.clear()
         self._proc = subprocess.Popen(
             [sys.executable, "-m", self.worker, json.dumps(spec)],
             cwd=ROOT, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
@@ -176,8 +177,9 @@ class ModelProcess:
         except queue.Empty:
             self._proc.kill()
             self._proc.wait()
+            then = "it restarts with the next question" if doing == "answering" else "the model is not loaded"
             raise ModelCrashed(f"the model process gave no word for {timeout:.0f} s while {doing} and was stopped; "
-                               "it restarts with the next question") from None  # fmt: skip
+                               f"{then}") from None  # fmt: skip
         if message is _CLOSED and doing == "answering":
             code = self._proc.wait()
             raise ModelCrashed(
