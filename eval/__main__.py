@@ -1,6 +1,7 @@
 """Answer evaluation: python -m eval --gold FILE --out DIR.
 
-Runs the whole pipeline (retrieval, the model, verification) on every gold question and writes
+Runs the whole pipeline (retrieval, the model, verification) on every gold question (a
+conversation's earlier turns first, its last one scored) and writes
 DIR/metrics.json, DIR/report.md (with a per-question table), DIR/chart.png and DIR/answers.jsonl.
 The corpus (default data/articles/) is indexed first, incrementally.
 """
@@ -66,13 +67,17 @@ def main(argv: list[str] | None = None) -> int:
     with (args.out / "answers.jsonl").open("w", encoding="utf-8") as log:
         for n, item in enumerate(gold, start=1):
             try:
-                answer = pipeline.answer(item.question)
+                history = []
+                for earlier in item.before:  # a conversation: its earlier turns first, as a user asks them
+                    history.append((earlier, pipeline.answer(earlier, history).text))
+                answer = pipeline.answer(item.question, history)
             except BadQuestion as err:
                 print(f"error: {item.id}: {err}", file=sys.stderr)
                 return 2
-            retrieved = [Path(h.document.path).name for h in retriever.search(item.question, k=10)]
+            retrieved = [Path(h.document.path).name for h in retriever.search(answer.standalone_question, k=10)]
             results.append((item, answer, retrieved))
-            record = {"id": item.id, "answer": answer.text, "abstained": answer.abstained, "raw": answer.raw,
+            record = {"id": item.id, "standalone_question": answer.standalone_question, "answer": answer.text,
+                      "abstained": answer.abstained, "raw": answer.raw,
                       "removed": answer.removed, "citations": [asdict(c) for c in answer.citations],
                       "timings": asdict(answer.timings), "retrieved": retrieved}  # fmt: skip
             log.write(json.dumps(record, ensure_ascii=False) + "\n")

@@ -36,6 +36,20 @@ def markdown(metrics: dict, results: list[tuple[Gold, Answer, list[str]]], title
         lines.append(f"| {label} | {_fmt(metrics[key])} | {'≥ ' + str(target) if target else ''} |")
     for key in TIMES:
         lines.append(f"| {key} | {_fmt(metrics[key], 2)} | |")
+    v = metrics["verifier"]
+    lines += [
+        "",
+        f"The model's drafts before verification: accuracy {_fmt(metrics['draft_accuracy'])}; the verifier kept "
+        f"{_fmt(metrics['verifier_keeps_right'])} of the right drafts and cut {_fmt(metrics['verifier_cuts_wrong'])} "
+        "of the wrong ones.",
+        "",
+        "| draft | kept | cut |",
+        "|---|---|---|",
+        f"| right | {v['right_kept']} | {v['right_cut']} |",
+        f"| wrong | {v['wrong_kept']} | {v['wrong_cut']} |",
+        "",
+        f"Abstained before asking the model (weak evidence): {v['not_asked']}.",
+    ]
     lines += [
         "",
         "![metrics](chart.png)",

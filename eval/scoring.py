@@ -1,7 +1,8 @@
 """Scoring answers against gold Q&A: SQuAD normalisation, containment, token F1, citations.
 
 Gold format (JSON Lines): {"id", "question", "answers": [acceptable answers; empty when
-unanswerable], "sources": [file names of the supporting articles], "unanswerable": bool}.
+unanswerable], "sources": [file names of the supporting articles], "unanswerable": bool}; a
+conversation adds "turns": [every question asked, the scored one last].
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
-from ask import Answer
+from ask import ABSTAIN_TEXT, Answer
 
 
 @dataclass(frozen=True)
@@ -24,6 +25,7 @@ class Gold:
     answers: tuple[str, ...]
     sources: tuple[str, ...]
     unanswerable: bool
+    before: tuple[str, ...] = ()  # a conversation's earlier questions, asked first in order
 
 
 class GoldFormatError(ValueError):
@@ -37,7 +39,11 @@ def load_gold(path: Path) -> list[Gold]:
             continue
         try:
             r = json.loads(line)
-            rows.append(Gold(r["id"], r["question"], tuple(r["answers"]), tuple(r["sources"]), bool(r["unanswerable"])))
+            turns = tuple(r.get("turns") or [r["question"]])
+            if turns[-1] != r["question"]:
+                raise KeyError("turns must end with the question")
+            rows.append(Gold(r["id"], r["question"], tuple(r["answers"]), tuple(r["sources"]), bool(r["unanswerable"]),
+                             turns[:-1]))  # fmt: skip
         except (json.JSONDecodeError, KeyError, TypeError) as err:
             raise GoldFormatError(f"{path} line {number}: not a gold record ({err})") from None
     if not rows:
@@ -87,6 +93,42 @@ def percentile(values: list[float], q: float) -> float | None:
     return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
 
 
+def draft_abstained(answer: Answer) -> bool:
+    """The model's own text (before verification) said the articles are silent, or there was none."""
+    return not answer.raw.strip() or normalize(ABSTAIN_TEXT) in normalize(answer.raw)
+
+
+def verifier_table(results: list[tuple[Gold, Answer, list[str]]]) -> dict:
+    """What verification did to the model's drafts. A draft is right when it holds an acceptable
+    answer (answerable) or abstains (unanswerable). A right draft is kept when the final answer
+    is right too; a wrong draft is kept when the final answer is the model's and still wrong (an
+    abstention or a quote from the article in its place is a cut). Questions abstained on before
+    the model was asked (weak evidence) are counted apart."""
+    table = {"right_kept": 0, "right_cut": 0, "wrong_kept": 0, "wrong_cut": 0, "not_asked": 0}
+    for gold, answer, _ in results:
+        if answer.abstained and answer.timings.first_token_s == 0:
+            table["not_asked"] += 1
+            continue
+        if gold.unanswerable:
+            draft_ok, final_ok = draft_abstained(answer), answer.abstained
+        else:
+            draft_ok = not draft_abstained(answer) and contains_answer(strip_markers(answer.raw), gold.answers)
+            final_ok = not answer.abstained and contains_answer(strip_markers(answer.text), gold.answers)
+        if draft_ok:
+            table["right_kept" if final_ok else "right_cut"] += 1
+        else:
+            kept = not final_ok and not answer.abstained and not answer.extractive
+            table["wrong_kept" if kept else "wrong_cut"] += 1
+    drafts_right = table["right_kept"] + table["right_cut"]
+    drafts_wrong = table["wrong_kept"] + table["wrong_cut"]
+    return {
+        "draft_accuracy": _ratio(drafts_right, drafts_right + drafts_wrong),
+        "verifier_keeps_right": _ratio(table["right_kept"], drafts_right),
+        "verifier_cuts_wrong": _ratio(table["wrong_cut"], drafts_wrong),
+        "verifier": table,
+    }
+
+
 def _ratio(numerator: int, denominator: int) -> float | None:
     return numerator / denominator if denominator else None
 
@@ -119,4 +161,5 @@ def score(results: list[tuple[Gold, Answer, list[str]]]) -> dict:
         "preview_p50_s": percentile([a.timings.preview_s for _, a, _ in results], 0.5),
         "total_p50_s": percentile([a.timings.total_s for _, a, _ in results], 0.5),
         "total_p95_s": percentile([a.timings.total_s for _, a, _ in results], 0.95),
+        **verifier_table(results),
     }  # fmt: skip

@@ -1,0 +1,59 @@
+"""Scoring's view of verification (drafts kept and cut) and conversation records, by hand."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from ask import ABSTAIN_TEXT, Answer, Timings
+from eval.scoring import Gold, GoldFormatError, load_gold, verifier_table
+
+ASKED = Timings(0.1, 0.1, 0.5, 1.0)
+
+
+def answer(text: str, raw: str, abstained: bool = False, extractive: bool = False, asked: bool = True) -> Answer:
+    return Answer("q", "q", text, [], abstained, [], "m", raw=raw, timings=ASKED if asked else Timings(),
+                  extractive=extractive)  # fmt: skip
+
+
+TRADE = Gold("g", "How much was trade?", ("680 million",), ("a.txt",), False)
+SILENT = Gold("u", "What is the population?", (), (), True)
+
+
+def test_the_verifier_table_by_hand() -> None:
+    results = [
+        (TRADE, answer("$680 million [1]", "It was $680 million [1]"), []),  # right, kept
+        (TRADE, answer(ABSTAIN_TEXT, "It was $680 million [1]", abstained=True), []),  # right, cut
+        (TRADE, answer("$220 million [1]", "$220 million [1]"), []),  # wrong, kept
+        (TRADE, answer(ABSTAIN_TEXT, "$220 million [1]", abstained=True), []),  # wrong, cut
+        (TRADE, answer("Trade reached $680 million. [1]", "$220 million", extractive=True), []),  # wrong, cut (quoted)
+        (SILENT, answer(ABSTAIN_TEXT, "About 66 million [1]", abstained=True), []),  # invented, cut
+        (SILENT, answer("66 million [1]", "66 million [1]"), []),  # invented, kept
+        (SILENT, answer(ABSTAIN_TEXT, ABSTAIN_TEXT, abstained=True), []),  # abstained, kept
+        (SILENT, answer(ABSTAIN_TEXT, "", abstained=True, asked=False), []),  # never asked
+    ]
+    figures = verifier_table(results)
+    assert figures["verifier"] == {"right_kept": 2, "right_cut": 1, "wrong_kept": 2, "wrong_cut": 3, "not_asked": 1}
+    assert figures["draft_accuracy"] == pytest.approx(3 / 8)
+    assert figures["verifier_keeps_right"] == pytest.approx(2 / 3)
+    assert figures["verifier_cuts_wrong"] == pytest.approx(3 / 5)
+
+
+def test_a_conversation_record_keeps_its_earlier_turns(tmp_path: Path) -> None:
+    turn = {"id": "c1", "turns": ["Who signed?", "And for the UK?"], "question": "And for the UK?",
+            "answers": ["Jo Johnson"], "sources": ["003.txt"], "unanswerable": False}  # fmt: skip
+    (tmp_path / "c.jsonl").write_text(json.dumps(turn))
+    (gold,) = load_gold(tmp_path / "c.jsonl")
+    assert gold.question == "And for the UK?" and gold.before == ("Who signed?",)
+    (tmp_path / "bad.jsonl").write_text(json.dumps({**turn, "question": "Something else?"}))
+    with pytest.raises(GoldFormatError, match="turns must end with the question"):
+        load_gold(tmp_path / "bad.jsonl")
+
+
+@pytest.mark.parametrize("name", ["seeds.jsonl", "fresh.jsonl", "conversations.jsonl"])
+def test_the_gold_files_load(name: str) -> None:
+    rows = load_gold(Path(__file__).parent.parent / "eval" / "gold" / name)
+    assert len({g.id for g in rows}) == len(rows)
+    assert all(g.unanswerable == (not g.answers) for g in rows)
