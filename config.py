@@ -70,5 +70,5 @@ class Config:
         min_evidence=0.3,
         min_similarity=0.35,
         min_overlap=0.8,
-        min_coverage=0.75,
+        min_support=0.5,
     )

@@ -1,16 +1,16 @@
-"""The checkable facts of a sentence (numbers, names) and what a question asks for.
+"""The checkable facts of a sentence (numbers, and names: ask/names.py) and what a question asks for.
 
-Used by verification: a number or name in an answer must be found in the passage it cites, the
-answer must be of the kind the question asks for ("how many" wants a number), and the articles
-cited must mention every key word of the question.
+Used by verification: a number in an answer must be found in the passage it cites, and the
+answer must be of the kind the question asks for ("how many" wants a number, "who" a name; a
+bare yes or no answers only a yes/no question). The word lists here are general: number words,
+words that speak of sources, the auxiliaries that open a yes/no question, nouns of quantities.
 """
 
 from __future__ import annotations
 
 import re
 
-from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
-
+from ask.names import names
 from index.lexical import tokenize
 
 _NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
@@ -29,29 +29,14 @@ FRAMING = set(
         "mentions mentioned note notes noted write writes wrote source sources passage passages however also both"
     ])[0]
 )  # fmt: skip
-# Words of a question's form rather than its subject: "did", "took part", "according to".
-_QUESTION_FORM = set(
-    tokenize([
-        "did does do doing done take took taken give gave given come came according article articles report "
-        "reports reported say says said share date year years name named happen happened mention mentioned quote "
-        "quoted hold holds held place located kind kinds type types sort value write writes wrote written author "
-        "job title"
-    ])[0]
-)  # fmt: skip
 _QUANTITY = (
     "population budget cost price value revenue size amount number total volume rate percentage share age salary "
     "distance area turnover profit output"
 )
 _YEAR = re.compile(r"^(1[89]|20)\d\d$")
-_AUX = "is|was|are|were|has|have|had|did|does|do|will|would|can|could"
-# "how many new energy vehicle manufacturers are ...", "how much was trade between ...": the thing counted
-_COUNTED = re.compile(
-    rf"\bhow (?:many|much)\s+(?:(?:{_AUX})\s+(?:the\s+)?)?([a-z][a-z'’\s-]*?)"
-    rf"(?=\s+(?:{_AUX}|between|of|in|at|for|from|to|by|on|with|there|that|this|than|per)\b|[?,.;]|$)"
-)
-_NOT_NAMES = ENGLISH_STOP_WORDS | {"did", "does", "do", "has", "have", "had", "was", "were", "is", "are", "yes"}
+_YES_NO = re.compile(r"(is|are|was|were|do|does|did|has|have|had|can|could|will|would|should|may|might|must)\b", re.I)
+_YES_NO_REPLY = re.compile(r"\s*(yes|no)\b", re.I)
 _PLACE = re.compile(r"\b(?:in|at|from)\s+((?:the\s+)?[A-Z][\w'’.-]*(?:\s+[A-Z][\w'’.-]*)*)")
-_JOINERS = {"and", "of", "the", "for"}  # inside a spelled-out acronym: "research and development"
 _MONTHS = "january february march april may june july august september october november december".split()
 
 
@@ -66,58 +51,6 @@ def _canonical(number: str) -> str:
     if "." in digits:
         digits = digits.rstrip("0").rstrip(".")
     return digits.lstrip("0") or "0"
-
-
-def names(text: str) -> set[str]:
-    """Runs of capitalised words ("Lord David Willetts", "Zhuzhou Municipal People's Government"),
-    lowercased, a possessive dropped from the last word ("Hunan's" -> "hunan")."""
-    runs, current = [], []
-    for m in re.finditer(r"[\w'&.-]+|[^\w\s]", text.replace("’", "'")):
-        word = m.group().strip(".'")
-        if word[:1].isupper() and (current or word.lower() not in _NOT_NAMES):
-            current.append(word)
-        else:
-            runs.append(current)
-            current = []
-    runs.append(current)
-    return {re.sub(r"['’]s$", "", " ".join(run)).lower() for run in runs if run}
-
-
-def present(name: str, text: str, stems: set[str]) -> bool:
-    """A capitalised run is in the text; a lone capitalised word may also be an ordinary word
-    that starts the sentence ("Trade rose", "Another says"): then its stem will do."""
-    if mentioned(name, text):
-        return True
-    if " " in name:
-        return False
-    stem = tokenize([name])[0]
-    return not stem or stem[0] in stems
-
-
-def mentioned(name: str, text: str) -> bool:
-    """The (lowercased) name is in the (lowercased) text, or it is a short acronym the text spells
-    out: "uk" for "united kingdom", "r&d" for "research and development"."""
-    if name in text.replace("’", "'"):
-        return True
-    letters = re.sub(r"[&.]", "", name)
-    return " " not in name and 2 <= len(letters) <= 4 and letters.isalpha() and _spelled_out(letters, text)
-
-
-def _spelled_out(letters: str, text: str) -> bool:
-    words = re.findall(r"[a-z]+", text)
-    for i, first in enumerate(words):
-        if first[0] != letters[0]:
-            continue
-        j, k = i, 0
-        while j < len(words) and k < len(letters):
-            if words[j][0] == letters[k]:
-                k += 1
-            elif k == 0 or words[j] not in _JOINERS:
-                break
-            j += 1
-        if k == len(letters):
-            return True
-    return False
 
 
 def wants(question: str) -> str | None:
@@ -153,24 +86,19 @@ def new_facts(text: str, question: str) -> set[str]:
     return set()
 
 
-def counted(question: str) -> set[str]:
-    """The stems of what a "how many / how much" question counts ("how much was trade" -> trade)."""
-    m = _COUNTED.search(question.lower())
-    return set(tokenize([m.group(1)])[0]) - _QUESTION_FORM if m else set()
+def yes_no(question: str) -> bool:
+    """Is it a question answered by yes or no ("Did both reports…", "Is there consistency…")?
+    One that offers alternatives ("Was it signed before or after…?") asks which, not whether."""
+    return bool(_YES_NO.match(question.strip())) and not re.search(r"\bor\b", question)
 
 
-def answers_kind(claim: str, question: str, support: str = "") -> bool:
+def answers_kind(claim: str, question: str) -> bool:
     """Does the claim hold a fact of the kind the question asks for, one the question did not give?
-    For "how many X" the claim or its supporting sentence must also speak of X."""
+    A claim that opens with yes or no answers only a yes/no question. Whether the fact is the one
+    asked about (the trade figure, not the investment figure) is the model's judgement
+    (ask/judge.py), not a rule of words."""
+    if _YES_NO_REPLY.match(claim) and not yes_no(question):
+        return False
     if wants(question) is None:
         return True
-    things = counted(question)
-    if things and not things & set(tokenize([f"{claim} {support}"])[0]):
-        return False
     return bool(new_facts(claim, question))
-
-
-def key_words(question: str) -> set[str]:
-    """The stemmed words that say what a question is about (not how it is asked)."""
-    kept = " ".join(w for w in question.split() if w.lower().strip("?,.!;:'\"") not in ENGLISH_STOP_WORDS)
-    return {w for w in tokenize([kept])[0] if not w[:1].isdigit()} - _QUESTION_FORM

@@ -17,7 +17,7 @@ import sys
 import tempfile
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Protocol
 
@@ -33,6 +33,25 @@ class Generator(Protocol):
     name: str
 
     def stream(self, messages: Messages, max_tokens: int = 160) -> Iterator[str]: ...
+
+
+class Chooser(Protocol):
+    """A generator that can also say how likely each of a few one-word replies is (the model asked
+    a constrained question: "yes" or "no"). Optional: without it the checks that need it are skipped."""
+
+    def choose(self, messages: Messages, options: list[str]) -> dict[str, float]: ...
+
+
+def option_shares(probabilities, token_ids: Callable[[str], set[int]], options: list[str]) -> dict[str, float]:
+    """Each option's share of the probability the next token puts on any of the options (an option
+    counts in its usual spellings: "yes", "Yes", " yes")."""
+    mass = {o: float(sum(probabilities[t] for t in token_ids(o))) for o in options}
+    total = sum(mass.values())
+    return {o: m / total if total else 1 / len(options) for o, m in mass.items()}
+
+
+def spellings(option: str) -> list[str]:
+    return list(dict.fromkeys(f"{space}{case}" for space in ("", " ") for case in (option, option.capitalize())))
 
 
 class LlamaCppGenerator:
@@ -63,6 +82,25 @@ class LlamaCppGenerator:
                 text = chunk["choices"][0]["delta"].get("content")
                 if text:
                     yield text
+
+    def choose(self, messages: Messages, options: list[str]) -> dict[str, float]:
+        """The next token's probabilities after the chat prompt, shared among `options`. The prompt
+        goes through the same chat template as `stream`, so a shared prefix is not computed twice."""
+        import llama_cpp
+        import numpy as np
+
+        with self._lock:
+            self._llm.create_chat_completion(messages=messages, temperature=0.0, top_k=1, max_tokens=1)
+            n_vocab = self._llm.n_vocab()
+            logits = np.ctypeslib.as_array(llama_cpp.llama_get_logits(self._llm.ctx), shape=(n_vocab,)).copy()
+        probabilities = np.exp(logits - logits.max())
+        probabilities /= probabilities.sum()
+
+        def token_ids(option: str) -> set[int]:
+            ids = (self._llm.tokenize(w.encode(), add_bos=False) for w in spellings(option))
+            return {t[0] for t in ids if len(t) == 1}
+
+        return option_shares(probabilities, token_ids, options)
 
     def rates(self, text: str, prompt_tokens: int = 400, new_tokens: int = 64, runs: int = 3) -> dict:
         """Prefill and decode tokens/s (medians of `runs`, the prompt cache cleared each time)."""
@@ -111,6 +149,22 @@ class TransformersGenerator:
         self._model.eval()
         self.name = path.name if path.exists() else model
         self._lock = threading.Lock()
+
+    def choose(self, messages: Messages, options: list[str]) -> dict[str, float]:
+        """The next token's probabilities after the chat prompt, shared among `options`."""
+        import torch
+
+        inputs = self._tokenizer.apply_chat_template(
+            messages, add_generation_prompt=True, return_tensors="pt", return_dict=True
+        )
+        with self._lock, torch.no_grad():
+            probabilities = torch.softmax(self._model(**inputs).logits[0, -1].float(), dim=-1)
+
+        def token_ids(option: str) -> set[int]:
+            ids = (self._tokenizer.encode(w, add_special_tokens=False) for w in spellings(option))
+            return {t[0] for t in ids if len(t) == 1}
+
+        return option_shares(probabilities, token_ids, options)
 
     def stream(self, messages: Messages, max_tokens: int = 160) -> Iterator[str]:
         from transformers import TextIteratorStreamer

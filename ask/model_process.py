@@ -76,6 +76,12 @@ class ModelProcess:
         with self._lock:
             yield from self._reply({"messages": messages, "max_tokens": max_tokens})
 
+    def choose(self, messages: Messages, options: list[str]) -> dict[str, float]:
+        """How likely the model's next word is each of `options` (shares summing to 1); {} when the
+        model cannot say."""
+        with self._lock:
+            return next(self._reply({"choose": {"messages": messages, "options": options}}))["probabilities"]
+
     def rates(self, text: str, prompt_tokens: int = 400, new_tokens: int = 64) -> dict:
         """The model's prefill and decode tokens/s, measured in the worker (llama.cpp only)."""
         with self._lock:
@@ -91,7 +97,7 @@ class ModelProcess:
                 self._proc.kill()
 
     def _reply(self, request: dict) -> Iterator:
-        """The worker's reply: text pieces, or one dict of rates; a reply left early is cancelled."""
+        """The worker's reply: text pieces, or one dict (rates, a choice); a reply left early is cancelled."""
         if self._proc is None or self._proc.poll() is not None:
             self.restarts += 1
             self._start()
@@ -102,7 +108,7 @@ class ModelProcess:
                 message = self._next(self.reply_timeout, "answering")
                 if "text" in message:
                     yield message["text"]
-                elif message.get("event") == "rates":
+                elif message.get("event") in ("rates", "choice"):
                     finished = True
                     yield {k: v for k, v in message.items() if k != "event"}
                     return

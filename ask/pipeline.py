@@ -8,21 +8,30 @@ or nothing survives verification, the Answer abstains and lists the nearest pass
 
 from __future__ import annotations
 
+import re
 import time
 from collections.abc import Iterator, Sequence
 from dataclasses import replace
 
 from ask.conflicts import other_account
+from ask.facts import yes_no
 from ask.generate import Generator
+from ask.judge import support
 from ask.passages import Passage, Sentence, passage_of, score_sentences, select_passages
 from ask.prompts import render
 from ask.settings import AnswerSettings
+from ask.sources import covering, named_sources
 from ask.types import Answer, Citation, Event, Preview, Timings, Token
 from ask.verify import Supported, Verifier
 from index import Filters, Retriever
 
 ABSTAIN_TEXT = "The articles don't say."
 MAX_QUESTION_CHARS = 2000
+_QUESTION_WORD = re.compile(  # what a question asks for: the interrogative that opens its ask
+    r"\b(how (?:many|much|long|old|often|far)|what|which|who|whom|whose|when|where|why|how"
+    r"|is|are|was|were|do|does|did|has|have|had|can|could|will|would|should)\b",
+    re.I,
+)
 History = Sequence[tuple[str, str]]  # (question, answer) pairs, oldest first
 
 
@@ -35,9 +44,7 @@ class Pipeline:
         self.retriever = retriever
         self.generator = generator
         self.settings = settings
-        self.verifier = Verifier(
-            retriever.embedder, settings.min_similarity, settings.min_overlap, settings.min_coverage
-        )
+        self.verifier = Verifier(retriever.embedder, settings.min_similarity, settings.min_overlap)
 
     def answer(self, question: str, history: History = (), filters: Filters | None = None) -> Answer:
         *_, final = self.stream(question, history, filters)
@@ -49,9 +56,11 @@ class Pipeline:
         standalone = self.condense(question, history) if history else question
         hits = self.retriever.search(standalone, k=self.settings.top_k, filters=filters)
         sentences = score_sentences(standalone, hits, self.retriever.embedder)
+        sources = named_sources(standalone, self.retriever)
         passages = select_passages(
-            sentences, self.retriever.embedder.count_tokens, self.settings.max_passages, self.settings.passage_tokens
-        )
+            covering(sentences, sources), self.retriever.embedder.count_tokens,
+            max(self.settings.max_passages, len(sources)), self.settings.passage_tokens,
+        )  # fmt: skip
         retrieved = time.perf_counter() - started
         base = dict(question=question, standalone_question=standalone, model=self.generator.name)
         if not passages or sentences[0].score < self.settings.min_evidence:
@@ -60,7 +69,10 @@ class Pipeline:
         yield Preview(sentences[0].text, _citation(passage_of(sentences[0], passages), sentences[0]))
         preview = time.perf_counter() - started
         raw, first = "", 0.0
-        shown = leading(passages, self.settings.passage_margin)
+        shown = passages if sources else leading(passages, self.settings.passage_margin)
+        if yes_no(standalone) and (shares := self._weigh(standalone, shown)):
+            yield from self._yes_or_no(base, standalone, shares, passages, shown, (retrieved, preview, started))
+            return
         for piece in self.generator.stream(self._messages(standalone, shown), self.settings.max_new_tokens):
             first = first or time.perf_counter() - started
             raw += piece
@@ -75,9 +87,17 @@ class Pipeline:
             return
         account = other_account(verdict.kept, sentences, passages, standalone, self.verifier)
         kept = verdict.kept + ([account] if account else [])
+        text = " ".join(f"{s.text} [{s.passage.number}]" for s in kept)
+        judged = shown + [s.passage for s in verdict.kept if s.passage not in shown]
+        p_yes = support(self.generator, self._messages(standalone, judged), " ".join(s.text for s in verdict.kept))
+        timings = Timings(retrieved, preview, first, time.perf_counter() - started)
+        if p_yes is not None and p_yes < self.settings.min_support:
+            removed = [*verdict.removed, f"{text} (the model does not find it stated: P(yes) {p_yes:.2f})"]
+            yield replace(self._abstain(base, passages, raw, removed, timings), support=p_yes)
+            return
         yield Answer(
             **base,
-            text=" ".join(f"{s.text} [{s.passage.number}]" for s in kept),
+            text=text,
             citations=_citations(kept),
             abstained=False,
             sources=passages,
@@ -85,14 +105,50 @@ class Pipeline:
             removed=verdict.removed,
             timings=timings,
             extractive=extractive,
+            support=p_yes,
         )
 
+    def _weigh(self, question: str, shown: list[Passage]) -> dict[str, float]:
+        """A yes/no question put to the model with a one-word reply, weighed rather than written:
+        {"yes": P, "no": 1 - P}, or {} from a model that cannot weigh replies (it then writes)."""
+        if not hasattr(self.generator, "choose"):
+            return {}
+        messages = self._messages(question, shown)
+        messages[-1]["content"] += "\n\n" + render("yes_no")
+        return self.generator.choose(messages, ["yes", "no"])
+
+    def _yes_or_no(
+        self, base: dict, question: str, shares: dict[str, float], passages: list[Passage], shown: list[Passage],
+        clock: tuple[float, float, float],
+    ) -> Iterator[Event]:  # fmt: skip
+        """Yes or no, cited to every passage the model was shown (each named source's among them),
+        each with its best sentence; an abstention when the question's own numbers or names are not
+        in those articles."""
+        retrieved, preview, started = clock
+        word = "Yes" if shares["yes"] >= shares["no"] else "No"
+        yield Token(word)
+        kept = [Supported(word, p, max(p.sentences, key=lambda s: s.score)) for p in shown]
+        timings = Timings(retrieved, preview, time.perf_counter() - started, time.perf_counter() - started)
+        reason = self.verifier.unanswered(kept, question, shown)
+        if reason:
+            yield self._abstain(base, passages, word, [f"{word} ({reason})"], timings)
+            return
+        text = f"{word}. " + " ".join(f"[{p.number}]" for p in shown)
+        yield Answer(**base, text=text, citations=_citations(kept), abstained=False, sources=passages, raw=word,
+                     timings=timings, support=shares[word.lower()])  # fmt: skip
+
     def condense(self, question: str, history: History) -> str:
-        """The follow-up rewritten to stand alone, from the last few turns."""
+        """The follow-up rewritten to stand alone, from the last few turns. The rewrite must still
+        be a question that asks what the follow-up asks (its question word kept: a what-question
+        stays a what-question); otherwise the follow-up is searched and answered together with the
+        question before it."""
         turns = "\n".join(f"User: {q}\nAssistant: {a}" for q, a in list(history)[-3:])
         prompt = render("condense", history=turns, question=question)
-        rewritten = "".join(self.generator.stream([{"role": "user", "content": prompt}], 60)).strip()
-        return rewritten.splitlines()[0].strip() if rewritten else question
+        lines = "".join(self.generator.stream([{"role": "user", "content": prompt}], 60)).strip().splitlines()
+        rewritten = lines[0].strip() if lines else ""
+        if still_asks(question, rewritten):
+            return rewritten
+        return f"{history[-1][0]} {question}"
 
     def _messages(self, question: str, passages: list[Passage]) -> list[dict[str, str]]:
         first: dict[str, int] = {}  # document id -> number of its first passage: one header per article
@@ -111,6 +167,15 @@ class Pipeline:
             **base, text=ABSTAIN_TEXT, citations=[], abstained=True, sources=passages, raw=raw, removed=removed,
             timings=timings,
         )  # fmt: skip
+
+
+def still_asks(follow_up: str, rewritten: str) -> bool:
+    """Is `rewritten` a question asking what `follow_up` asks: it ends with a question mark and
+    keeps the follow-up's question word ("what", "who", "how many", "did"…)?"""
+    asked = _QUESTION_WORD.search(follow_up)
+    if not rewritten.endswith("?"):
+        return False
+    return asked is None or re.search(rf"\b{re.escape(asked.group().lower())}\b", rewritten.lower()) is not None
 
 
 def leading(passages: list[Passage], margin: float) -> list[Passage]:

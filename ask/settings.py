@@ -16,5 +16,5 @@ class AnswerSettings:
     max_new_tokens: int
     min_evidence: float  # best sentence score below this: abstain without asking the model
     min_similarity: float  # verification: claim-to-sentence cosine
-    min_overlap: float  # verification: share of the claim's words in the passage
-    min_coverage: float  # of a long question's key words past the sixth, the share the cited articles must mention
+    min_overlap: float  # verification: share of the claim's words in the passage or the question
+    min_support: float  # the model's P(yes) that the cited passages state the answer (ask/judge.py); below: abstain

@@ -47,6 +47,7 @@ class Answer:
     removed: list[str] = field(default_factory=list)
     timings: Timings = field(default_factory=Timings)
     extractive: bool = False  # the model's sentences all failed; the answer quotes the passage
+    support: float | None = None  # the model's P(yes) that the cited passages state the answer (ask/judge.py)
 
 
 @dataclass(frozen=True)

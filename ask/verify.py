@@ -1,11 +1,17 @@
 """Check every sentence of a model's answer against the passage it cites; fix or cut what fails.
 
 A sentence is supported by a passage when every number and name in it appears in the passage (or
-its title, date and publisher, or the question itself), nearly all its other words are there too,
-and its embedding is close to one of the passage's sentences. A citation that fails
-is re-pointed to a passage that supports the sentence; a sentence nothing supports is removed.
-Markers that point at no passage never survive. Sentences of a passage that read like orders to
-the model ("ignore previous instructions") support nothing.
+its title, date and publisher, or the question itself; names in any of their forms, ask/names.py),
+nearly all its other words are in the passage or the question, and its embedding is close to one
+of the passage's sentences. The question's words never count against it: a right answer is not
+cut for repeating how it was asked. A citation that fails is re-pointed to a passage that supports
+the sentence; a sentence nothing supports is removed. Markers that point at no passage never
+survive. Sentences of a passage that read like orders to the model support nothing.
+
+Whether the supported sentences answer the question is checked on the facts it asks for (a
+number, a date, a name, a place; yes or no only to a yes/no question) and on the question's own
+numbers and names, which the articles must hold; the model's own judgement of the answer
+(ask/judge.py) comes after, in the pipeline.
 """
 
 from __future__ import annotations
@@ -16,7 +22,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ask.facts import FRAMING, answers_kind, key_words, mentioned, names, numbers, present
+from ask.facts import FRAMING, answers_kind, numbers
+from ask.names import mentioned, names, present
 from ask.passages import Passage, Sentence, passage_of
 from index import Embedder
 from index.lexical import tokenize
@@ -84,11 +91,10 @@ def _attach_trailing_markers(claims: list[Claim], answer: str) -> list[Claim]:
 class Verifier:
     """Holds the thresholds; `check` one claim, `verify` a whole answer."""
 
-    def __init__(self, embedder: Embedder, min_similarity: float, min_overlap: float, min_coverage: float) -> None:
+    def __init__(self, embedder: Embedder, min_similarity: float, min_overlap: float) -> None:
         self.embedder = embedder
         self.min_similarity = min_similarity
         self.min_overlap = min_overlap
-        self.min_coverage = min_coverage
 
     def check(self, claim: str, vectors: np.ndarray, passage: Passage, question: str) -> tuple[Sentence | None, str]:
         """The passage sentence that supports `claim`, or None and the reason it does not.
@@ -101,14 +107,13 @@ class Verifier:
         if not numbers(claim) <= numbers(local) | numbers(question):
             return None, "a number is not in the passage"
         # Names must be in the passage; the question's own names are checked for the whole answer.
-        stems = set(tokenize([local])[0])
-        if not all(present(n, local.lower(), stems) for n in names(claim) - names(question)):
+        if not all(present(n, local) for n in names(claim) - names(question)):
             return None, "a name is not in the passage"
+        # Its other words must come from the passage or the question (a few may not: wording).
         words = {w for w in tokenize([claim])[0] if not w[:1].isdigit()} - FRAMING  # numbers: checked above
-        # The question's own words are checked against the cited articles as a whole (`unanswered`).
-        known = stems | set(tokenize([question])[0])
+        known = set(tokenize([local])[0]) | set(tokenize([question])[0])
         if len(words - known) > int(len(words) * (1 - self.min_overlap)):
-            return None, f"words not in the passage: {', '.join(sorted(words - known))}"
+            return None, f"words in neither the passage nor the question: {', '.join(sorted(words - known))}"
         similarity = np.array([[v @ s.vector for s in evidence] for v in vectors])  # (2, sentences)
         if similarity.max() < self.min_similarity:
             return None, "it says something else than the passage"
@@ -143,27 +148,20 @@ class Verifier:
         return Verdict(kept, removed, abstained=False)
 
     def unanswered(self, kept: list[Supported], question: str, shown: list[Passage]) -> str:
-        """Why the kept sentences, true as they are, do not answer this question ("" if they do).
-        The question's numbers must be in the cited articles, its names and key words in the
-        articles shown to the model (a question may name the publishers of several articles); a
-        long question may miss a quarter of its key words past the sixth. A key word missing from
-        the articles is usually what makes a question unanswerable ("the budget of", "the second
-        dialogue"), so short questions may miss none."""
+        """Why the kept sentences, true as they are, do not answer this question ("" if they do):
+        no fact of the kind asked for, or a number the question gives that the cited articles
+        never mention, or a name it gives that no article shown mentions (a question may name the
+        publishers of several articles)."""
         if not kept:
             return ""
-        if not any(answers_kind(s.text, question, s.quote.text) for s in kept):
+        if not any(answers_kind(s.text, question) for s in kept):
             return "does not answer the question"
         cited = _text_of(s.passage.document for s in kept)
-        evidence = _text_of([*(s.passage.document for s in kept), *(p.document for p in shown)]).lower()
+        evidence = _text_of([*(s.passage.document for s in kept), *(p.document for p in shown)])
         unnamed = sorted(n for n in names(question) if not mentioned(n, evidence))
         absent = sorted(numbers(question) - numbers(cited)) + unnamed
         if absent:
             return f"the articles never name: {', '.join(absent)}"
-        words = key_words(question)
-        stems = set(tokenize([evidence])[0])
-        missing = {w for w in words if not _stem_in(w, stems)}
-        if len(missing) > int(max(0, len(words) - 6) * (1 - self.min_coverage)):
-            return f"the articles never mention: {', '.join(sorted(missing))}"
         return ""
 
     def extract(self, sentences: list[Sentence], passages: list[Passage], question: str, tries: int = 3) -> Verdict:
@@ -180,12 +178,6 @@ class Verifier:
 def _text_of(documents: Iterable[Document]) -> str:
     """The text and header of each distinct document, joined."""
     return " ".join({d.id: f"{d.text} {_about(d)}" for d in documents}.values())
-
-
-def _stem_in(stem: str, stems: set[str]) -> bool:
-    """The stem, or for a long one a word of the same root ("deeper" and "deepen")."""
-    root = stem[: max(5, len(stem) - 2)]
-    return stem in stems or (len(stem) >= 6 and any(s.startswith(root) for s in stems))
 
 
 def _about(document: Document) -> str:

@@ -9,6 +9,7 @@ out-of-memory killer) ends this process only: the app sees the pipe close and re
 Out: {"event": "variant", "name"} just before a llama.cpp CPU variant is first used; then
 {"event": "ready", "info"} or {"event": "error", "message"}; per request, {"text"} pieces and
 {"event": "done"}, or {"event": "failed", "message"}. In: {"messages", "max_tokens"},
+{"choose": {"messages", "options"}} (answered by {"event": "choice", "probabilities"}),
 {"rates": {"text", "prompt_tokens", "new_tokens"}}, and {"cancel": true} to end the reply being
 streamed. The process exits when stdin closes (its parent is gone).
 """
@@ -70,6 +71,10 @@ def serve(generator: Generator, requests: queue.Queue, cancelled: threading.Even
                 if not hasattr(generator, "rates"):
                     raise ModelUnavailable("only llama.cpp models measure their prefill and decode rates")
                 send(event="rates", **generator.rates(**request["rates"]))
+                continue
+            if "choose" in request:  # {} from a model that cannot weigh replies
+                chooser = getattr(generator, "choose", None)
+                send(event="choice", probabilities=chooser(**request["choose"]) if chooser else {})
                 continue
             for piece in generator.stream(request["messages"], int(request["max_tokens"])):
                 if cancelled.is_set():

@@ -49,9 +49,16 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--model", default=config.model)
     parser.add_argument("--backend", default=config.backend)
     parser.add_argument("--limit", type=int)
+    parser.add_argument(
+        "--min-support",
+        type=float,
+        default=config.answer.min_support,
+        help="cut answers the model finds stated with a lower P(yes) (0: never; to calibrate)",
+    )
     args = parser.parse_args(argv)
     quiet_libraries(config.cache_dir)
-    config = replace(config, model=args.model, backend=args.backend)
+    config = replace(config, model=args.model, backend=args.backend,
+                     answer=replace(config.answer, min_support=args.min_support))  # fmt: skip
     try:
         gold = load_gold(args.gold)[: args.limit]
         embedder = load_embedder(config.embedder, config.cache_dir)
@@ -77,7 +84,8 @@ def main(argv: list[str] | None = None) -> int:
             retrieved = [Path(h.document.path).name for h in retriever.search(answer.standalone_question, k=10)]
             results.append((item, answer, retrieved))
             record = {"id": item.id, "standalone_question": answer.standalone_question, "answer": answer.text,
-                      "abstained": answer.abstained, "raw": answer.raw,
+                      "abstained": answer.abstained, "raw": answer.raw, "support": answer.support,
+                      "extractive": answer.extractive,
                       "removed": answer.removed, "citations": [asdict(c) for c in answer.citations],
                       "timings": asdict(answer.timings), "retrieved": retrieved}  # fmt: skip
             log.write(json.dumps(record, ensure_ascii=False) + "\n")

@@ -3,8 +3,10 @@
 Indexes ../shared/benchmarks/multihop-rag/corpus.json where it lies (incrementally, in a cache
 folder outside the project's default index), runs every non-null query of the split, and writes
 DIR/retrieval.json and DIR/retrieval.md. With --answers, the queries (null ones included) are also
-answered by the pipeline and scored: DIR/answers.json and DIR/answers.md. Exits 0 with a message
-when the benchmark is absent.
+answered by the pipeline and scored: DIR/answers.jsonl (one line per query, written as it is
+answered: a rerun goes on where a stopped one ended), DIR/answers.json and DIR/answers.md.
+`--sample N` takes N queries spread evenly over the split. Exits 0 with a message when the
+benchmark is absent.
 """
 
 from __future__ import annotations
@@ -80,6 +82,13 @@ def markdown(report: dict) -> str:
     return "\n".join(lines) + "\n"
 
 
+def spread(queries: list, n: int | None) -> list:
+    """`n` queries spread evenly over the list (all of them when n is None or larger)."""
+    if n is None or n >= len(queries):
+        return queries
+    return [queries[i * len(queries) // n] for i in range(n)]
+
+
 def main(argv: list[str] | None = None) -> int:
     config = Config()
     parser = argparse.ArgumentParser(prog="python -m eval.multihop", description=__doc__.splitlines()[0])
@@ -90,13 +99,17 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--embedder", default=config.embedder)
     parser.add_argument("--chunk-tokens", type=int, default=config.chunk_tokens)
     parser.add_argument("--limit", type=int, help="only the first N queries of the split")
+    parser.add_argument("--sample", type=int, help="N queries spread evenly over the split")
     parser.add_argument("--fresh", action="store_true", help="delete the cached index first: time a full build")
     parser.add_argument("--answers", action="store_true", help="also answer the queries (null ones too) and score")
     parser.add_argument("--model", default=config.model)
     parser.add_argument("--backend", default=config.backend)
+    parser.add_argument("--min-support", type=float, default=config.answer.min_support,
+                        help="the judge's threshold (0: never cut; to calibrate)")  # fmt: skip
     args = parser.parse_args(argv)
     quiet_libraries(config.cache_dir)
-    config = replace(config, embedder=args.embedder, chunk_tokens=args.chunk_tokens)
+    config = replace(config, embedder=args.embedder, chunk_tokens=args.chunk_tokens,
+                     answer=replace(config.answer, min_support=args.min_support))  # fmt: skip
     try:
         corpus = require(args.benchmark_dir)
     except BenchmarkMissing as err:
@@ -110,7 +123,7 @@ def main(argv: list[str] | None = None) -> int:
     )
     print("\n".join(build.lines()[-1:]))
     retriever = open_retriever(args.index_dir, embedder, config.search)
-    queries = load_queries(args.benchmark_dir, args.split)[: args.limit]
+    queries = spread(load_queries(args.benchmark_dir, args.split), args.sample)[: args.limit]
     report = {
         "split": args.split,
         "embedder": embedder.name,
@@ -126,8 +139,8 @@ def main(argv: list[str] | None = None) -> int:
     if args.answers:
         generator = load_generator(args.model, args.backend, config.cache_dir)
         pipeline = Pipeline(retriever, generator, config.answer)
-        every = load_queries(args.benchmark_dir, args.split, include_null=True)[: args.limit]
-        answers, rows = answer_report(pipeline, every)
+        every = spread(load_queries(args.benchmark_dir, args.split, include_null=True), args.sample)[: args.limit]
+        answers, rows = answer_report(pipeline, every, args.out / "answers.jsonl")
         (args.out / "answers.json").write_text(json.dumps({**answers, "rows": rows}, indent=1), encoding="utf-8")
         (args.out / "answers.md").write_text(answers_markdown(answers, args.split, generator.name), encoding="utf-8")
         print(answers_markdown(answers, args.split, generator.name))

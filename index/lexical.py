@@ -19,6 +19,11 @@ def tokenize(texts: list[str]) -> list[list[str]]:
     return bm25s.tokenize(texts, stopwords="en", stemmer=_stemmer(), return_ids=False, show_progress=False)
 
 
+def stem(word: str) -> str:
+    """One lowercased word's stem, as `tokenize` makes it (stopwords kept)."""
+    return _stemmer().stemWord(word.lower())
+
+
 def build_bm25(texts: list[str]) -> bm25s.BM25:
     """The BM25 index of `texts` (quick: no progress bar of its own; the embedding is the slow part)."""
     retriever = bm25s.BM25()

@@ -40,17 +40,26 @@ class FakeEmbedder:
 
 
 class ScriptedModel:
-    """Replies with whatever `script(messages)` returns, streamed a word at a time."""
+    """Replies with whatever `script(messages)` returns, streamed a word at a time; weighs a
+    constrained reply with `judge(messages)` (P of the first option), or cannot ({}) without one."""
 
     name = "scripted"
 
-    def __init__(self, script: Callable[[list[dict]], str]) -> None:
+    def __init__(self, script: Callable[[list[dict]], str], judge: Callable[[list[dict]], float] | None = None) -> None:
         self.script = script
+        self.judge = judge
         self.prompts: list[list[dict]] = []
 
     def stream(self, messages: list[dict], max_tokens: int = 160) -> Iterator[str]:
         self.prompts.append(messages)
         yield from re.findall(r"\S+\s*", self.script(messages))
+
+    def choose(self, messages: list[dict], options: list[str]) -> dict[str, float]:
+        if self.judge is None:
+            return {}
+        self.prompts.append(messages)
+        first = self.judge(messages)
+        return {options[0]: first, **{o: (1 - first) / (len(options) - 1) for o in options[1:]}}
 
 
 def number_of(messages: list[dict], phrase: str) -> int:

@@ -40,11 +40,13 @@ def retriever(tmp_path_factory):
 
 
 def ask(
-    retriever, question: str, script: Callable[[list[dict]], str], passages: int | None = None, margin: float = 9.0
-):
+    retriever, question: str, script: Callable[[list[dict]], str], passages: int | None = None, margin: float = 9.0,
+    judge: Callable[[list[dict]], float] | None = None,
+):  # fmt: skip
     """The model is shown every selected passage (a wide margin) unless `margin` says otherwise: these
-    tests are about checking what it writes against them."""
-    model = ScriptedModel(script)
+    tests are about checking what it writes against them. `judge`: the model's P(yes) that the
+    passages state the answer (no judgement without it)."""
+    model = ScriptedModel(script, judge)
     settings = replace(Config().answer, max_passages=passages or Config().answer.max_passages, passage_margin=margin)
     events = list(Pipeline(retriever, model, settings).stream(question))
     return events, events[-1], model
@@ -160,11 +162,20 @@ def test_model_saying_the_articles_are_silent_abstains(retriever) -> None:
     assert answer.abstained and answer.text == ABSTAIN_TEXT and answer.removed == []
 
 
-def test_invented_role_is_not_supported(retriever) -> None:
-    _, answer, _ = ask(
-        retriever, "Who is the mayor of Changsha?", lambda m: "The mayor of Changsha is Liu Xiaoming [1]."
-    )
-    assert answer.abstained and "mayor" in answer.removed[0]
+def test_an_answer_the_model_does_not_find_stated_is_cut(retriever) -> None:
+    """Every word and name of "the mayor of Changsha is Liu Xiaoming" is in the passage or the
+    question: only the model, asked whether the passage states it, can tell it is invented."""
+
+    def judge(m: list[dict]) -> float:
+        asks_stated = "Proposed answer: The mayor of Changsha is Liu Xiaoming" in m[-1]["content"]
+        return 0.1 if asks_stated else 0.3
+
+    question, invented = "Who is the mayor of Changsha?", "The mayor of Changsha is Liu Xiaoming [1]."
+    _, answer, _ = ask(retriever, question, lambda m: invented, judge=judge)
+    assert answer.abstained and answer.support == pytest.approx(0.2)  # the mean of the two checks
+    assert "does not find it stated: P(yes) 0.20" in answer.removed[-1]
+    _, trusted, _ = ask(retriever, question, lambda m: invented, judge=lambda m: 0.9)
+    assert not trusted.abstained and trusted.support == 0.9
 
 
 def test_number_question_needs_a_number(retriever) -> None:
@@ -240,6 +251,40 @@ def test_follow_up_is_condensed_through_the_model(retriever) -> None:
     assert answer.standalone_question == TRADE and answer.question == "And in 2018?"
     assert not answer.abstained and "$680 million" in answer.text
     assert len(model.prompts) == 2
+
+
+def test_a_follow_up_rewritten_into_a_statement_is_not_used(retriever) -> None:
+    """The rewrite "AstraZeneca plans to promote its products in Hunan." answers instead of asking:
+    the follow-up is searched and answered with the question before it instead."""
+
+    def script(m):
+        if "Rewrite the last question" in m[-1]["content"]:
+            return "AstraZeneca plans to promote its products in Hunan.\n"
+        return f"It planned to promote the internet of things in health [{number_of(m, 'internet of things')}]."
+
+    history = [("Which British pharmaceutical company signed a memorandum with Zhuzhou?", "AstraZeneca [1].")]
+    answer = Pipeline(retriever, ScriptedModel(script), Config().answer).answer(
+        "What did it plan to promote in Hunan?", history=history
+    )
+    assert answer.standalone_question == f"{history[0][0]} What did it plan to promote in Hunan?"
+    assert "internet of things" in answer.text
+
+
+@pytest.mark.parametrize(
+    ("follow_up", "rewritten", "kept"),
+    [
+        ("What did it plan to promote?", "What did AstraZeneca plan to promote in Hunan?", True),
+        ("What did it plan to promote?", "AstraZeneca planned to promote its products.", False),  # a statement
+        ("What did it plan to promote?", "Did AstraZeneca plan to promote anything?", False),  # asks another thing
+        ("And how much paid-in investment?", "How much paid-in investment did the UK have in Hunan?", True),
+        ("Since when?", "Since when has the fund supported projects?", True),
+        ("And for the UK?", "Who signed it for the UK?", True),  # no question word to keep
+    ],
+)
+def test_a_rewrite_must_ask_what_the_follow_up_asks(follow_up: str, rewritten: str, kept: bool) -> None:
+    from ask.pipeline import still_asks
+
+    assert still_asks(follow_up, rewritten) is kept
 
 
 def test_byline_is_shown_and_can_answer_who_wrote(retriever) -> None:

@@ -1,0 +1,31 @@
+"""The model asked two constrained questions about an answer, appended to the prompt it answered
+from: do the passages state this answer, and do they hold what the question needs at all?
+
+The replies are weighed, not generated: each is the share of the next-token probability that
+goes to "yes" rather than "no" (`Chooser.choose`), and the support is their mean (on the gold
+files the mean told right answers from wrong ones better than either alone). Both prompts begin
+with the answer prompt, so llama.cpp reuses its computed prefix and each check costs only its
+own few tokens. The pipeline cuts an answer whose support is below `AnswerSettings.min_support`,
+chosen on labelled answers (`python -m eval.calibrate`). A generator that cannot weigh replies
+(a scripted test model without a judge) is not asked.
+"""
+
+from __future__ import annotations
+
+from ask.generate import Generator, Messages
+from ask.prompts import render
+
+
+def support(generator: Generator, messages: Messages, answer: str) -> float | None:
+    """The mean P(yes) of the two checks; None when the generator cannot say."""
+    if not hasattr(generator, "choose"):
+        return None
+    stated = _ask(generator, messages, render("judge", answer=answer))
+    if stated is None:
+        return None
+    return (stated + _ask(generator, messages, render("answerable"))) / 2
+
+
+def _ask(generator: Generator, messages: Messages, check: str) -> float | None:
+    asked = [*messages[:-1], {**messages[-1], "content": f"{messages[-1]['content']}\n\n{check}"}]
+    return generator.choose(asked, ["yes", "no"]).get("yes")

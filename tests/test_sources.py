@@ -1,0 +1,56 @@
+"""Questions about several named sources, and yes/no questions weighed by the model (scripted)."""
+
+from __future__ import annotations
+
+import pytest
+
+from ask import Pipeline
+from ask.sources import named_sources
+from config import Config
+from index import build_index, open_retriever
+from tests.conftest import SEEDS
+from tests.fakes import FakeEmbedder, ScriptedModel
+
+BOTH = "Did both China Daily and Science and Technology Daily report on new energy vehicles?"
+
+
+@pytest.fixture(scope="module")
+def retriever(tmp_path_factory: pytest.TempPathFactory):
+    root = tmp_path_factory.mktemp("sources")
+    build_index([SEEDS], root / "ix", FakeEmbedder(), chunk_tokens=80)
+    return open_retriever(root / "ix", FakeEmbedder(), Config().search)
+
+
+def test_named_sources(retriever) -> None:
+    assert named_sources(BOTH, retriever) == [
+        ("publisher", "China Daily"), ("publisher", "Science and Technology Daily")
+    ]  # fmt: skip
+    assert named_sources("What did China Daily report?", retriever) == []  # one source: the fast path
+
+
+def test_each_named_source_gets_a_passage_shown_to_the_model(retriever) -> None:
+    model = ScriptedModel(lambda m: "", judge=lambda m: 0.8)
+    answer = Pipeline(retriever, model, Config().answer).answer(BOTH)
+    shown = model.prompts[0][-1]["content"]
+    assert "China Daily" in shown and "Science and Technology Daily" in shown
+    assert {c.publisher for c in answer.citations} == {"China Daily", "Science and Technology Daily"}
+
+
+def test_a_yes_no_question_is_weighed_and_cited_to_every_source(retriever) -> None:
+    model = ScriptedModel(lambda m: "never written", judge=lambda m: 0.8)
+    answer = Pipeline(retriever, model, Config().answer).answer(BOTH)
+    assert answer.text.startswith("Yes. [") and answer.raw == "Yes" and answer.support == pytest.approx(0.8)
+    assert "Answer with one word: yes or no." in model.prompts[0][-1]["content"]
+    no = Pipeline(retriever, ScriptedModel(lambda m: "", judge=lambda m: 0.3), Config().answer).answer(BOTH)
+    assert no.text.startswith("No. [") and no.support == pytest.approx(0.7)
+
+
+def test_a_yes_no_question_about_what_no_article_names_abstains(retriever) -> None:
+    model = ScriptedModel(lambda m: "", judge=lambda m: 0.9)
+    answer = Pipeline(retriever, model, Config().answer).answer("Did Hunan sign a deal with Portugal in 2019?")
+    assert answer.abstained and "portugal" in answer.removed[0].lower()
+
+
+def test_without_a_judge_a_yes_no_question_is_written_and_checked(retriever) -> None:
+    answer = Pipeline(retriever, ScriptedModel(lambda m: "The articles don't say."), Config().answer).answer(BOTH)
+    assert answer.abstained and answer.raw == "The articles don't say."  # written, then read as usual
