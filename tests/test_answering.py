@@ -10,10 +10,11 @@ from pathlib import Path
 import pytest
 
 from ask import ABSTAIN_TEXT, BadQuestion, Pipeline, Preview, Token
+from ask.conflicts import other_account
 from ask.passages import Passage, Sentence
 from ask.pipeline import leading
 from ask.prompts import MissingSlot, render
-from ask.verify import parse_claims
+from ask.verify import Supported, Verifier, parse_claims
 from config import Config
 from index import build_index, open_retriever
 from ingest import Document
@@ -285,6 +286,24 @@ def test_a_rewrite_must_ask_what_the_follow_up_asks(follow_up: str, rewritten: s
     from ask.pipeline import still_asks
 
     assert still_asks(follow_up, rewritten) is kept
+
+
+@pytest.mark.parametrize(
+    ("other", "differs"),
+    [
+        ("More than 30 Hunan companies took part in the event.", False),  # never speaks of car makers
+        ("Hunan has 30 new energy vehicle manufacturers.", True),
+    ],
+)
+def test_another_account_must_be_about_what_was_asked(other: str, differs: bool) -> None:
+    question = "How many new energy vehicle manufacturers are there in Hunan?"
+    a = Document(id="a", text="There are 13 new energy vehicle manufacturers in Hunan.", title="Hunan cars", path="a")
+    b = Document(id="b", text=other, title="A trade fair", path="b")
+    s_a, s_b = Sentence(a, 0, len(a.text), 0.9), Sentence(b, 0, len(b.text), 0.8)
+    passages = [Passage(1, a, (s_a,)), Passage(2, b, (s_b,))]
+    kept = [Supported("There are 13 new energy vehicle manufacturers in Hunan.", passages[0], s_a)]
+    account = other_account(kept, [s_a, s_b], passages, question, Verifier(FakeEmbedder(), 0.5, 0.8))
+    assert (account is not None and account.passage.number == 2) is differs
 
 
 def test_byline_is_shown_and_can_answer_who_wrote(retriever) -> None:
