@@ -270,7 +270,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--port", type=int, default=7860)
     parser.add_argument("--index-dir", type=Path, default=config.index_dir)
     parser.add_argument("--articles", type=Path, default=config.articles_dir, help="the library folder")
-    parser.add_argument("--model", action="append", default=[], help="GGUF path, HF folder or Hub id (repeatable)")
+    parser.add_argument(
+        "--model",
+        action="append",
+        default=[],
+        help="GGUF path, HF folder, Hub id or openai://HOST:PORT/MODEL (repeatable)",
+    )
     parser.add_argument("--backend", choices=["llama.cpp", "transformers"], default=config.backend)
     parser.add_argument("--verbose", action="store_true", help="also show third-party libraries' warnings and logs")
     args = parser.parse_args(argv)

@@ -43,7 +43,11 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m ask", description="Ask the indexed articles a question.")
     parser.add_argument("question")
     parser.add_argument("--json", action="store_true", help="print the answer as JSON only")
-    parser.add_argument("--model", default=config.model, help="GGUF path, HF folder or Hub id (default: packaged)")
+    parser.add_argument(
+        "--model",
+        default=config.model,
+        help="GGUF path, HF folder, Hub id or openai://HOST:PORT/MODEL (default: packaged)",
+    )
     parser.add_argument("--backend", choices=["llama.cpp", "transformers"], default=config.backend)
     parser.add_argument("--index-dir", type=Path, default=config.index_dir)
     args = parser.parse_args(argv)

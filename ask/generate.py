@@ -3,7 +3,8 @@
 A Generator streams the reply to a list of chat messages, greedily by default. The default model
 is the packaged Qwen2.5-Coder-1.5B-Instruct GGUF on llama.cpp; `--model` takes any GGUF path, a
 local Hugging Face folder or a Hub id (which needs a network the first time), or
-`py:module:callable` for any object with this `stream` method; `--backend` picks the runtime.
+`py:module:callable` for any object with this `stream` method, or `openai://HOST:PORT/MODEL` for
+a model on an OpenAI-compatible server (ask/remote.py); `--backend` picks the runtime.
 `load_generator` runs the model in its own process (ask/model_process.py), so a crash in the
 runtime cannot take the app with it; the classes here are what that process runs. Tests pass a
 scripted fake with the same `stream` method.
@@ -229,7 +230,14 @@ def load_generator(model: str | None, backend: str | None, cache_dir: Path, verb
     `model`: None for the packaged default, a GGUF path, an HF folder or Hub id. `backend`:
     "llama.cpp", "transformers", or None to choose from the model's form."""
     from ask.model_process import ModelProcess
+    from ask.remote import OpenAIGenerator, is_remote
 
+    if is_remote(model):  # openai://HOST:PORT/MODEL: the server is the model's process
+        if backend is not None:
+            raise ValueError(f"--backend {backend} does not apply to a model server ({model})")
+        remote = OpenAIGenerator(model)
+        remote.check()
+        return remote
     if model and model.startswith(PLUGIN):  # py:module:callable, built in the model's process
         return ModelProcess({"factory": model, "cache_dir": str(cache_dir)}, model, verbose=verbose)
     target, backend = resolve(model, backend, cache_dir)

@@ -21,8 +21,21 @@ from config import ROOT
 from tests.conftest import SEEDS
 
 FAKES = {"ASK_EMBEDDER": "py:tests.fakes:embedder", "ASK_MODEL": "py:tests.fakes:quoting_model"}
-TESTED = {"app.py", "-m index", "-m ask", "-m eval", "-m eval.multihop", "-m eval.tune", "-m eval.bench",
-          "-m eval.browser", "-m eval.synthetic", "-m ask.llama_runtime", "tests/run", "tools/lock"}  # fmt: skip
+TESTED = {
+    "app.py",
+    "-m index",
+    "-m ask",
+    "-m eval",
+    "-m eval.multihop",
+    "-m eval.tune",
+    "-m eval.bench",
+    "-m eval.browser",
+    "-m eval.synthetic",
+    "-m ask.llama_runtime",
+    "tests/run",
+    "tools/lock",
+    "-m ask.serve",
+}  # fmt: skip  (ask.serve with `ask --model openai://…`: tests/test_remote.py)
 
 
 def readme_commands() -> set[str]:
