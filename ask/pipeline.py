@@ -91,7 +91,8 @@ class Pipeline:
         judged = shown + [s.passage for s in verdict.kept if s.passage not in shown]
         p_yes = support(self.generator, self._messages(standalone, judged), " ".join(s.text for s in verdict.kept))
         timings = Timings(retrieved, preview, first, time.perf_counter() - started)
-        if p_yes is not None and p_yes < self.settings.min_support:
+        bar = self.settings.min_support_quoted if extractive else self.settings.min_support
+        if p_yes is not None and p_yes < bar:
             removed = [*verdict.removed, f"{text} (the model does not find it stated: P(yes) {p_yes:.2f})"]
             yield replace(self._abstain(base, passages, raw, removed, timings), support=p_yes)
             return

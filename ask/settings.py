@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 
 @dataclass(frozen=True)
@@ -18,3 +18,10 @@ class AnswerSettings:
     min_similarity: float  # verification: claim-to-sentence cosine
     min_overlap: float  # verification: share of the claim's words in the passage or the question
     min_support: float  # the model's P(yes) that the cited passages state the answer (ask/judge.py); below: abstain
+    min_support_quoted: float  # the same for a quoted passage sentence, when the model's own words were all cut
+
+    def judged(self, min_support: float | None) -> AnswerSettings:
+        """These settings with one judge threshold for every answer (None: as they are)."""
+        if min_support is None:
+            return self
+        return replace(self, min_support=min_support, min_support_quoted=min_support)

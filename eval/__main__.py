@@ -52,13 +52,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--min-support",
         type=float,
-        default=config.answer.min_support,
-        help="cut answers the model finds stated with a lower P(yes) (0: never; to calibrate)",
+        default=None,
+        help="one judge threshold for every answer, quoted or not (default: config.py; 0: never cut, to calibrate)",
     )
     args = parser.parse_args(argv)
     quiet_libraries(config.cache_dir)
     config = replace(config, model=args.model, backend=args.backend,
-                     answer=replace(config.answer, min_support=args.min_support))  # fmt: skip
+                     answer=config.answer.judged(args.min_support))  # fmt: skip
     try:
         gold = load_gold(args.gold)[: args.limit]
         embedder = load_embedder(config.embedder, config.cache_dir)

@@ -104,12 +104,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--answers", action="store_true", help="also answer the queries (null ones too) and score")
     parser.add_argument("--model", default=config.model)
     parser.add_argument("--backend", default=config.backend)
-    parser.add_argument("--min-support", type=float, default=config.answer.min_support,
-                        help="the judge's threshold (0: never cut; to calibrate)")  # fmt: skip
+    parser.add_argument("--min-support", type=float, default=None,
+                        help="one judge threshold for every answer (default: config.py; 0: never cut)")  # fmt: skip
     args = parser.parse_args(argv)
     quiet_libraries(config.cache_dir)
     config = replace(config, embedder=args.embedder, chunk_tokens=args.chunk_tokens,
-                     answer=replace(config.answer, min_support=args.min_support))  # fmt: skip
+                     answer=config.answer.judged(args.min_support))  # fmt: skip
     try:
         corpus = require(args.benchmark_dir)
     except BenchmarkMissing as err:

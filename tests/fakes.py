@@ -79,7 +79,8 @@ def embedder() -> FakeEmbedder:
 
 
 def quoting_model() -> ScriptedModel:
-    return ScriptedModel(quote_first_passage)
+    """Quotes passage [1]; finds every answer fairly well stated (P(yes) 0.8)."""
+    return ScriptedModel(quote_first_passage, judge=lambda messages: 0.8)
 
 
 class CrashingModel(ScriptedModel):

@@ -179,6 +179,18 @@ def test_an_answer_the_model_does_not_find_stated_is_cut(retriever) -> None:
     assert not trusted.abstained and trusted.support == 0.9
 
 
+def test_a_quoted_sentence_must_pass_its_own_higher_bar(retriever) -> None:
+    """The model's sentence is cut (an invented figure), a passage sentence is quoted instead; the
+    judge's 0.55 would keep an answer in the model's words but not a quote (config.py: 0.45, 0.65)."""
+    invented = "In 2018, trade between Hunan and the UK reached $690 million [1]."
+    _, quoted, _ = ask(retriever, TRADE, lambda m: invented, judge=lambda m: 0.8)
+    assert quoted.extractive and not quoted.abstained
+    _, doubted, _ = ask(retriever, TRADE, lambda m: invented, judge=lambda m: 0.55)
+    assert doubted.abstained and "does not find it stated: P(yes) 0.55" in doubted.removed[-1]
+    _, own, _ = ask(retriever, TRADE, lambda m: "Trade reached $680 million in 2018 [1].", judge=lambda m: 0.55)
+    assert not own.abstained and not own.extractive and "680" in own.text
+
+
 def test_number_question_needs_a_number(retriever) -> None:
     question = "How many Hunan companies took part in the summit?"
     _, answer, _ = ask(retriever, question, lambda m: "Hunan companies joined the panel discussions [1].")

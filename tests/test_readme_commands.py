@@ -34,8 +34,9 @@ TESTED = {
     "-m ask.llama_runtime",
     "tests/run",
     "tools/lock",
-    "-m ask.serve",
-}  # fmt: skip  (ask.serve with `ask --model openai://…`: tests/test_remote.py)
+    "-m ask.serve",  # with `python -m ask --model openai://…`: tests/test_remote.py
+    "-m eval.calibrate",
+}
 
 
 def readme_commands() -> set[str]:
@@ -125,11 +126,14 @@ def test_ask(home: Path) -> None:
 def test_eval(home: Path) -> None:
     out = home / "eval-out"
     run(home, "-m", "eval", "--gold", str(home / "gold.jsonl"), "--out", str(out), "--corpus", str(home / "articles"),
-        "--index-dir", str(home / "idx"))  # fmt: skip
+        "--index-dir", str(home / "idx"), "--min-support", "0")  # fmt: skip
     metrics = json.loads((out / "metrics.json").read_text())
     assert metrics["n_questions"] == 2 and "answer_accuracy" in metrics
     assert (out / "report.md").is_file() and (out / "chart.png").stat().st_size > 0
     assert len((out / "answers.jsonl").read_text().splitlines()) == 2
+    calibrated = run(home, "-m", "eval.calibrate", str(out), "--keep", "0.9")
+    suggestion = json.loads(calibrated.stdout.strip().splitlines()[-1])
+    assert 0 <= suggestion["suggested_min_support"] <= 0.8 and suggestion["n_answers"] >= 1
 
 
 def test_multihop_retrieval_answers_and_tuning(home: Path) -> None:
@@ -138,6 +142,10 @@ def test_multihop_retrieval_answers_and_tuning(home: Path) -> None:
     figures = json.loads((out / "retrieval.json").read_text())
     assert figures["n_queries"] == 5 and 0 <= figures["mrr@10"] <= 1
     run(home, "-m", "eval.multihop", "--split", "test", "--answers", "--limit", "2", "--out", str(home / "mh-a"))
+    sampled = home / "mh-s"
+    run(home, "-m", "eval.multihop", "--split", "dev", "--answers", "--sample", "2", "--min-support", "0",
+        "--out", str(sampled))  # fmt: skip
+    assert len((sampled / "answers.jsonl").read_text().splitlines()) == 2
     tuned = run(home, "-m", "eval.tune", "--split", "dev", "--grid", "dense_weight=0.2,0.3")
     assert "5 dev queries" in tuned.stdout and "dense=0.2" in tuned.stdout and "dense=0.3" in tuned.stdout
 
