@@ -42,7 +42,17 @@ class Record:
 
 def read_file(path: Path) -> list[Record | Skipped]:
     """All articles in one file (several for JSON collections, where a bad record is
-    reported as Skipped and the others still load). Raises IngestError for a bad file."""
+    reported as Skipped and the others still load). Raises IngestError for a bad file, one
+    nested too deeply to parse (JSON 100,000 levels deep) or too big to hold in memory included."""
+    try:
+        return _read_file(path)
+    except RecursionError:
+        raise IngestError("the file is nested too deeply to read") from None
+    except MemoryError:
+        raise IngestError("the file needs more memory to read than this machine has") from None
+
+
+def _read_file(path: Path) -> list[Record | Skipped]:
     suffix = path.suffix.lower()
     if suffix not in SUFFIXES:
         raise IngestError(f"unsupported file type {suffix or '(none)'}; use one of {', '.join(SUFFIXES)}")
@@ -170,6 +180,8 @@ def _read_json(path: Path, text: str, lines: bool) -> list[Record | Skipped]:
 def _parse_json(text: str, where: str) -> object:
     try:
         return json.loads(text)
+    except RecursionError:
+        raise IngestError(f"JSON nested too deeply{' at ' + where if where else ''}") from None
     except json.JSONDecodeError as err:
         place = where or f"line {err.lineno} column {err.colno}"
         raise IngestError(f"invalid JSON at {place}: {err.msg}") from None

@@ -84,12 +84,14 @@ def test_multihop_json_format_loads_as_is(tmp_path: Path) -> None:
 
 def test_jsonl_with_a_bad_line_keeps_the_good_ones(tmp_path: Path) -> None:
     good = json.dumps({"title": "Good", "text": ARTICLE})
-    (tmp_path / "feed.jsonl").write_text(f"{good}\n{{not json\n{json.dumps({'title': 'No body'})}\n")
+    deep = '{"body": ' + "[" * 100_000 + "]" * 100_000 + "}"
+    (tmp_path / "feed.jsonl").write_text(f"{good}\n{{not json\n{json.dumps({'title': 'No body'})}\n{deep}\n")
     corpus = load_corpus([tmp_path])
     assert [d.title for d in corpus.documents] == ["Good"]
     reasons = {s.path.rsplit("#", 1)[1]: s.reason for s in corpus.skipped}
     assert "invalid JSON at line 2" in reasons["2"]
     assert "no body/text/content" in reasons["3"]
+    assert "JSON nested too deeply at line 4" in reasons["4"]
 
 
 BAD_FILES = {
@@ -104,6 +106,8 @@ BAD_FILES = {
     "fake.pdf": (b"this is not a pdf at all", "not a PDF"),
     "damaged.pdf": (b"%PDF-1.4\n1 0 obj <<< broken", "PDF"),
     "nav.txt": (b"Home > News\nShare\nCopyright 2020 X. All rights reserved.", "no article text left"),
+    "deep.json": (b"[" * 100_000 + b"]" * 100_000, "nested too deeply"),
+    "deep.html": (b"<div>" * 100_000 + b"Centre opens" + b"</div>" * 100_000, "no article text"),
 }
 
 
