@@ -1,4 +1,5 @@
-"""The chat app: python app.py [--host H] [--port P] [--index-dir DIR] [--articles DIR] [--model M].
+"""The chat app: python app.py [--host H] [--port P] [--index-dir DIR] [--articles DIR] [--model M]
+[--auth USER:PASS] [--reader USER:PASS] [--auth-file FILE] [--allow-anonymous] [--max-upload-mb N].
 
 Builds the index of the articles folder on first start (progress in the terminal), loads the
 model once, then serves the chat on http://127.0.0.1:7860: streamed answers with citation
@@ -26,6 +27,7 @@ from index.library import Library, UploadRejected
 from index.settings import BadSetting, make_filters
 from ingest.readers import SUFFIXES
 from ui import render
+from ui.access import READ_ONLY, Access, exposure_refused, load_access
 from ui.session import Service, model_choices
 
 ASSETS = Path(__file__).resolve().parent / "ui"
@@ -94,7 +96,8 @@ def library_outputs(service: Service, status: str) -> tuple:
     )
 
 
-def build_ui(service: Service) -> gr.Blocks:
+def build_ui(service: Service, access: Access | None = None) -> gr.Blocks:
+    """The page. `access`: who may change the library (everyone when None or no accounts)."""
     entries = service.library.entries()
     with gr.Blocks(title="Ask the articles") as demo:
         turns = gr.State([])
@@ -141,7 +144,7 @@ def build_ui(service: Service) -> gr.Blocks:
             )
         settings = [passages, date_from, date_to, publishers, model]
         _wire_chat(service, (box, ask, stop, retry, clear), chatbot, sources, turns, settings)
-        _wire_library(service, table, upload, pick, remove, status, publishers)
+        _wire_library(service, access or Access(), table, upload, pick, remove, status, publishers)
         demo.load(
             lambda: library_outputs(service, ""), outputs=[table, pick, publishers, status], api_visibility="private"
         )
@@ -210,12 +213,16 @@ def _wire_chat(service: Service, controls: tuple, chatbot, sources, turns, setti
     chatbot.clear(start_over, **reset)  # the chat's own bin icon
 
 
-def _wire_library(service: Service, table, upload, pick, remove, status, publishers) -> None:
+def _wire_library(service: Service, access: Access, table, upload, pick, remove, status, publishers) -> None:
     outputs = [table, pick, publishers, status]
 
-    def add(files: list[str] | None, progress: gr.Progress = gr.Progress(track_tqdm=True)) -> tuple:  # noqa: B008
+    def add(files: list[str] | None, request: gr.Request,
+            progress: gr.Progress = gr.Progress(track_tqdm=True)) -> tuple:  # noqa: B008  # fmt: skip
         if not files:
             return (*library_outputs(service, ""), None)
+        if not access.may_edit(request.username):
+            gr.Warning(READ_ONLY)
+            return (*library_outputs(service, render.status(["Not added.", READ_ONLY])), None)
         try:
             report = service.library.add([Path(f) for f in files], progress=True)
         except (UploadRejected, CorpusEmpty) as err:
@@ -223,7 +230,10 @@ def _wire_library(service: Service, table, upload, pick, remove, status, publish
             return (*library_outputs(service, render.status(["Not added.", str(err)])), None)
         return (*library_outputs(service, render.status(report.lines())), None)
 
-    def drop(path: str | None, progress: gr.Progress = gr.Progress(track_tqdm=True)) -> tuple:  # noqa: B008
+    def drop(path: str | None, request: gr.Request,
+             progress: gr.Progress = gr.Progress(track_tqdm=True)) -> tuple:  # noqa: B008  # fmt: skip
+        if not access.may_edit(request.username):
+            raise gr.Error(READ_ONLY)
         if not path:
             raise gr.Error("Choose an article to remove.")
         try:
@@ -278,7 +288,32 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("--backend", choices=["llama.cpp", "transformers"], default=config.backend)
     parser.add_argument("--verbose", action="store_true", help="also show third-party libraries' warnings and logs")
+    parser.add_argument(
+        "--auth",
+        action="append",
+        default=[],
+        metavar="USER:PASS",
+        help="an account that may ask and change the library (repeatable)",
+    )
+    parser.add_argument(
+        "--reader", action="append", default=[], metavar="USER:PASS", help="an account that may only ask (repeatable)"
+    )
+    parser.add_argument("--auth-file", type=Path, help="accounts, one a line: USER:PASS or USER:PASS:reader")
+    parser.add_argument(
+        "--allow-anonymous",
+        action="store_true",
+        help="serve a non-loopback --host without accounts: anyone reaching it may do anything",
+    )
+    parser.add_argument("--max-upload-mb", type=float, default=50, help="refuse larger uploads (default 50)")
     args = parser.parse_args(argv)
+    try:
+        access = load_access(args.auth, args.reader, args.auth_file)
+    except BadSetting as err:
+        print(f"error: {err}", file=sys.stderr)
+        return 2
+    if refused := exposure_refused(args.host, access, args.allow_anonymous):
+        print(f"error: {refused}", file=sys.stderr)
+        return 2
     config = replace(config, index_dir=args.index_dir, articles_dir=args.articles, backend=args.backend)
     quiet_libraries(config.cache_dir, args.verbose)
     started = time.perf_counter()
@@ -302,10 +337,13 @@ def main(argv: list[str] | None = None) -> int:
         print(f"error: {err}", file=sys.stderr)
         return 2
     print(f"index ready in {time.perf_counter() - started:.1f}s; the model loads in the background", file=sys.stderr)
-    demo = build_ui(service)
+    demo = build_ui(service, access)
     demo.queue(default_concurrency_limit=1).launch(
         server_name=args.host,
         server_port=args.port,
+        auth=access.login if access.required else None,
+        auth_message="Ask the articles: log in" if access.required else None,
+        max_file_size=f"{args.max_upload_mb:g}mb",
         css_paths=[ASSETS / "app.css"],
         head_paths=[ASSETS / "app.html"],
         show_error=True,
