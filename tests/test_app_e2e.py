@@ -79,7 +79,7 @@ def test_answer_with_source_card_and_marker(page, browser, server) -> None:
 
 
 def test_abstention_looks_different(page) -> None:
-    asked = ask(page, "Who is the mayor of Changsha?")
+    asked = ask(page, "What did Kwasi Kwarteng say about Brexit?")
     assert asked.abstained and "The articles don't say." in asked.text
     assert page.locator("#sources .turn.nearest .source-card").count() >= 1
     page.screenshot(path=ARTIFACTS / "abstention.png")
