@@ -6,10 +6,10 @@ metrics.json naming its gold file) or of `python -m eval.multihop --answers --mi
 that its passages state it. An answer is right when it holds a gold answer (the strict rule on
 MultiHop-RAG) and wrong otherwise, unanswerable questions included. For each threshold the table
 gives the share of right answers kept and of wrong answers cut; the suggested threshold leaves
-the most answers rightly judged (right ones kept plus wrong ones cut: a wrong answer is worse than
-"the articles don't say"), among those that keep at least --keep of the right ones. Answers in the model's own words
-and passage sentences quoted when all of those were cut are two populations, each with its own
-table and threshold (`min_support`, `min_support_quoted` in config.py).
+the most answers rightly judged (right ones kept plus wrong ones cut, counted alike), among those
+that keep at least --keep of the right ones. Answers in the model's own words and passage
+sentences quoted when all of those were cut are two populations, each with its own table and
+threshold (`min_support`, `min_support_quoted` in config.py).
 """
 
 from __future__ import annotations
