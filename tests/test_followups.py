@@ -1,0 +1,66 @@
+"""Follow-up questions: condensed through the model into a question that stands alone, and used
+only if the rewrite still asks what the follow-up asks."""
+
+from __future__ import annotations
+
+import pytest
+
+from ask import Pipeline
+from config import Config
+from index import Retriever
+from tests.answering import TRADE, seed_retriever
+from tests.fakes import ScriptedModel, number_of
+
+
+@pytest.fixture(scope="module")
+def retriever(tmp_path_factory: pytest.TempPathFactory) -> Retriever:
+    return seed_retriever(tmp_path_factory.mktemp("followups"))
+
+
+def test_follow_up_is_condensed_through_the_model(retriever) -> None:
+    def script(m):
+        if "Rewrite the last question" in m[-1]["content"]:
+            assert "Hunan and the UK" in m[-1]["content"] and "And in 2018?" in m[-1]["content"]
+            return "How much was trade between Hunan and the UK in 2018?\n"
+        return f"Trade reached $680 million in 2018 [{number_of(m, '$680')}]."
+
+    model = ScriptedModel(script)
+    history = [("What do the articles say about Hunan and the UK?", "They cooperate on trade [1].")]
+    answer = Pipeline(retriever, model, Config().answer).answer("And in 2018?", history=history)
+    assert answer.standalone_question == TRADE and answer.question == "And in 2018?"
+    assert not answer.abstained and "$680 million" in answer.text
+    assert len(model.prompts) == 2
+
+
+def test_a_follow_up_rewritten_into_a_statement_is_not_used(retriever) -> None:
+    """The rewrite "AstraZeneca plans to promote its products in Hunan." answers instead of asking:
+    the follow-up is searched and answered with the question before it instead."""
+
+    def script(m):
+        if "Rewrite the last question" in m[-1]["content"]:
+            return "AstraZeneca plans to promote its products in Hunan.\n"
+        return f"It planned to promote the internet of things in health [{number_of(m, 'internet of things')}]."
+
+    history = [("Which British pharmaceutical company signed a memorandum with Zhuzhou?", "AstraZeneca [1].")]
+    answer = Pipeline(retriever, ScriptedModel(script), Config().answer).answer(
+        "What did it plan to promote in Hunan?", history=history
+    )
+    assert answer.standalone_question == f"{history[0][0]} What did it plan to promote in Hunan?"
+    assert "internet of things" in answer.text
+
+
+@pytest.mark.parametrize(
+    ("follow_up", "rewritten", "kept"),
+    [
+        ("What did it plan to promote?", "What did AstraZeneca plan to promote in Hunan?", True),
+        ("What did it plan to promote?", "AstraZeneca planned to promote its products.", False),  # a statement
+        ("What did it plan to promote?", "Did AstraZeneca plan to promote anything?", False),  # asks another thing
+        ("And how much paid-in investment?", "How much paid-in investment did the UK have in Hunan?", True),
+        ("Since when?", "Since when has the fund supported projects?", True),
+        ("And for the UK?", "Who signed it for the UK?", True),  # no question word to keep
+    ],
+)
+def test_a_rewrite_must_ask_what_the_follow_up_asks(follow_up: str, rewritten: str, kept: bool) -> None:
+    from ask.pipeline import still_asks
+
+    assert still_asks(follow_up, rewritten) is kept
