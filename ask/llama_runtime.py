@@ -106,6 +106,14 @@ def candidates(excluded: set[str] | frozenset[str] = frozenset()) -> list[Varian
     return [v for v in found if v.score > 0 and not v.unusable and v.name not in excluded]
 
 
+def best(excluded: set[str] | frozenset[str] = frozenset()) -> Variant:
+    """The variant to load here (`candidates`' first); ModelUnavailable saying why if none can run."""
+    choices = candidates(excluded)
+    if not choices:
+        raise ModelUnavailable(none_usable(set(excluded)))
+    return choices[0]
+
+
 def none_usable(excluded: set[str]) -> str:
     """Why no variant can run here, variant by variant, and what to do."""
     found = variants()

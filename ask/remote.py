@@ -21,7 +21,7 @@ from urllib.parse import urlsplit
 
 import httpx
 
-from ask.generate import Messages, spellings
+from ask.generate import Messages, option_shares, spellings
 from index.embed import ModelUnavailable
 
 SCHEMES = {"openai": "http", "openai+http": "http", "openai+https": "https"}
@@ -95,9 +95,13 @@ class OpenAIGenerator:
             probability = {t["token"]: math.exp(t["logprob"]) for t in top}
         except (KeyError, IndexError, TypeError):
             return {}
-        mass = {o: sum(probability.get(w, 0.0) for w in spellings(o)) for o in options}
-        total = sum(mass.values())
-        return {o: m / total for o, m in mass.items()} if total else {}
+
+        def listed(option: str) -> set[str]:
+            return {w for w in spellings(option) if w in probability}
+
+        if not any(listed(o) for o in options):
+            return {}
+        return option_shares(probability, listed, options)
 
     def _post(self, body: dict) -> dict:
         for attempt in range(self.retries + 1):

@@ -45,15 +45,12 @@ def main(argv: list[str] | None = None) -> int:
         model = args.model or default_gguf(config.cache_dir)
         if not model.is_file():
             raise ModelUnavailable(f"no GGUF file at {model}")
-        excluded = llama_runtime.crashed_variants(config.cache_dir)
-        choices = llama_runtime.candidates(excluded)
-        if not choices:
-            raise ModelUnavailable(llama_runtime.none_usable(excluded))
-        llama_runtime.load(choices[0])
+        variant = llama_runtime.best(llama_runtime.crashed_variants(config.cache_dir))
+        llama_runtime.load(variant)
     except (ModelUnavailable, OSError) as err:
         print(f"error: {err}", file=sys.stderr)
         return 2
-    print(f"llama.cpp CPU variant: {choices[0].name} ({llama_runtime.describe(choices[0])})", file=sys.stderr)
+    print(f"llama.cpp CPU variant: {variant.name} ({llama_runtime.describe(variant)})", file=sys.stderr)
     settings = ModelSettings(
         model=str(model), model_alias=model.name, n_ctx=args.n_ctx, n_threads=threads(),
         n_threads_batch=threads(), logits_all=True, verbose=args.verbose,

@@ -42,10 +42,7 @@ def open_generator(spec: dict, send: Send) -> tuple[Generator, dict]:
     if spec["backend"] == "transformers":
         generator = TransformersGenerator(spec["model"], Path(spec["cache_dir"]))
         return generator, {"backend": "transformers", "loaded_from": generator.loaded_from}
-    choices = llama_runtime.candidates(set(spec.get("exclude", ())))
-    if not choices:
-        raise ModelUnavailable(llama_runtime.none_usable(set(spec.get("exclude", ()))))
-    variant = choices[0]
+    variant = llama_runtime.best(set(spec.get("exclude", ())))
     send(event="variant", name=variant.name)
     llama_runtime.load(variant)
     generator = LlamaCppGenerator(Path(spec["model"]))

@@ -78,6 +78,10 @@ def embedder() -> FakeEmbedder:
     return FakeEmbedder()
 
 
+# What a real process (app.py, python -m …) is told to load, through the environment, to run on these fakes.
+FAKE_MODELS = {"ASK_EMBEDDER": "py:tests.fakes:embedder", "ASK_MODEL": "py:tests.fakes:quoting_model"}
+
+
 def quoting_model() -> ScriptedModel:
     """Quotes passage [1]; finds every answer fairly well stated (P(yes) 0.8)."""
     return ScriptedModel(quote_first_passage, judge=lambda messages: 0.8)

@@ -15,10 +15,9 @@ import pytest
 from config import ROOT
 from index.settings import BadSetting
 from tests.conftest import SEEDS
+from tests.fakes import FAKE_MODELS
 from ui.access import Access, account, exposure_refused, load_access
 from ui.browser import start_app
-
-FAKES = {"ASK_EMBEDDER": "py:tests.fakes:embedder", "ASK_MODEL": "py:tests.fakes:quoting_model"}
 
 
 def test_accounts_and_roles(tmp_path: Path) -> None:
@@ -59,7 +58,7 @@ def guarded(tmp_path_factory: pytest.TempPathFactory):
     shutil.copytree(SEEDS, root / "articles")
     app = start_app(["--articles", str(root / "articles"), "--index-dir", str(root / "index"),
                      "--auth", "ed:edpass", "--reader", "rd:rdpass", "--max-upload-mb", "1"],
-                    root / "app.log", env={**FAKES, "ASK_CACHE_DIR": str(root / "cache")})  # fmt: skip
+                    root / "app.log", env={**FAKE_MODELS, "ASK_CACHE_DIR": str(root / "cache")})  # fmt: skip
     yield app, root
     app.stop()
 

@@ -19,8 +19,8 @@ import pytest
 
 from config import ROOT
 from tests.conftest import SEEDS
+from tests.fakes import FAKE_MODELS
 
-FAKES = {"ASK_EMBEDDER": "py:tests.fakes:embedder", "ASK_MODEL": "py:tests.fakes:quoting_model"}
 TESTED = {
     "app.py",
     "-m index",
@@ -91,7 +91,7 @@ def write_multihop(folder: Path) -> None:
 
 
 def run(home: Path, *argv: str, timeout: float = 600) -> subprocess.CompletedProcess:
-    env = {**os.environ, **FAKES, "ASK_INDEX_DIR": str(home / "index"), "ASK_CACHE_DIR": str(home / "cache"),
+    env = {**os.environ, **FAKE_MODELS, "ASK_INDEX_DIR": str(home / "index"), "ASK_CACHE_DIR": str(home / "cache"),
            "ASK_BENCHMARK_DIR": str(home / "multihop")}  # fmt: skip
     result = subprocess.run([sys.executable, *argv], cwd=ROOT, env=env, capture_output=True, text=True, timeout=timeout)
     assert result.returncode == 0, f"{' '.join(argv)} exited {result.returncode}:\n{result.stderr[-3000:]}"
@@ -179,7 +179,7 @@ def test_app_help_and_start(home: Path) -> None:
     from ui.browser import start_app
 
     assert "--articles" in run(home, "app.py", "--help").stdout
-    env = {**FAKES, "ASK_CACHE_DIR": str(home / "cache")}
+    env = {**FAKE_MODELS, "ASK_CACHE_DIR": str(home / "cache")}
     server = start_app(["--articles", str(home / "articles"), "--index-dir", str(home / "app-idx")],
                        home / "app.log", env=env)  # fmt: skip
     try:

@@ -20,6 +20,7 @@ import pytest
 
 from ask.remote import OpenAIGenerator, ServerError, is_remote, parse
 from index.embed import ModelUnavailable
+from ui.browser import free_port
 
 ROOT = Path(__file__).resolve().parent.parent
 Reply = Callable[[dict, int], tuple[int, bytes]]  # (request body, how many requests so far) -> (status, body)
@@ -114,9 +115,7 @@ def test_a_broken_server_is_one_clear_error(reply: Reply, message: str) -> None:
 def test_a_server_that_is_down_fails_at_start() -> None:
     from ask import load_generator
 
-    with socket.socket() as s:  # a port nobody listens on
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
+    port = free_port()  # nobody listens on it
     with pytest.raises(ServerError, match=rf"127.0.0.1:{port}/v1 failed: cannot connect"):
         load_generator(f"openai://127.0.0.1:{port}/m", None, ROOT / "data" / "cache")
 
@@ -127,12 +126,6 @@ def test_garbage_in_a_non_streamed_reply_is_one_clear_error() -> None:
         pytest.raises(ServerError, match="not a chat completion"),
     ):
         OpenAIGenerator(address, retries=0).choose([{"role": "user", "content": "?"}], ["yes", "no"])
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 @pytest.fixture(scope="module")
