@@ -23,11 +23,12 @@ from ask import Answer, BadQuestion, Preview, Token, answer_dict
 from config import Config
 from console import quiet_libraries
 from index import CorpusEmpty, IndexProblem, ModelUnavailable, load_embedder
-from index.library import Library, UploadRejected
+from index.library import Library
 from index.settings import BadSetting, make_filters
 from ingest.readers import SUFFIXES
 from ui import render
-from ui.access import READ_ONLY, Access, exposure_refused, load_access
+from ui.access import Access, access_from, add_access_arguments
+from ui.library_panel import library_outputs, wire_library
 from ui.session import Service, model_choices
 
 ASSETS = Path(__file__).resolve().parent / "ui"
@@ -84,18 +85,6 @@ def respond(
         raise gr.Error(str(err)) from None
 
 
-def library_outputs(service: Service, status: str) -> tuple:
-    entries = service.library.entries()
-    files = [(f"{e.title} ({Path(e.path.split('#')[0]).name})", e.path) for e in entries]
-    publishers = sorted({e.publisher for e in entries if e.publisher})
-    return (
-        render.library_table(entries),
-        gr.update(choices=files, value=None),
-        gr.update(choices=publishers),
-        status,
-    )
-
-
 def build_ui(service: Service, access: Access | None = None) -> gr.Blocks:
     """The page. `access`: who may change the library (everyone when None or no accounts)."""
     entries = service.library.entries()
@@ -144,7 +133,7 @@ def build_ui(service: Service, access: Access | None = None) -> gr.Blocks:
             )
         settings = [passages, date_from, date_to, publishers, model]
         _wire_chat(service, (box, ask, stop, retry, clear), chatbot, sources, turns, settings)
-        _wire_library(service, access or Access(), table, upload, pick, remove, status, publishers)
+        wire_library(service, access or Access(), table, upload, pick, remove, status, publishers)
         demo.load(
             lambda: library_outputs(service, ""), outputs=[table, pick, publishers, status], api_visibility="private"
         )
@@ -213,39 +202,6 @@ def _wire_chat(service: Service, controls: tuple, chatbot, sources, turns, setti
     chatbot.clear(start_over, **reset)  # the chat's own bin icon
 
 
-def _wire_library(service: Service, access: Access, table, upload, pick, remove, status, publishers) -> None:
-    outputs = [table, pick, publishers, status]
-
-    def add(files: list[str] | None, request: gr.Request,
-            progress: gr.Progress = gr.Progress(track_tqdm=True)) -> tuple:  # noqa: B008  # fmt: skip
-        if not files:
-            return (*library_outputs(service, ""), None)
-        if not access.may_edit(request.username):
-            gr.Warning(READ_ONLY)
-            return (*library_outputs(service, render.status(["Not added.", READ_ONLY])), None)
-        try:
-            report = service.library.add([Path(f) for f in files], progress=True)
-        except (UploadRejected, CorpusEmpty) as err:
-            gr.Warning(str(err))
-            return (*library_outputs(service, render.status(["Not added.", str(err)])), None)
-        return (*library_outputs(service, render.status(report.lines())), None)
-
-    def drop(path: str | None, request: gr.Request,
-             progress: gr.Progress = gr.Progress(track_tqdm=True)) -> tuple:  # noqa: B008  # fmt: skip
-        if not access.may_edit(request.username):
-            raise gr.Error(READ_ONLY)
-        if not path:
-            raise gr.Error("Choose an article to remove.")
-        try:
-            report = service.library.remove(path, progress=True)
-        except (UploadRejected, CorpusEmpty) as err:
-            raise gr.Error(str(err)) from None
-        return library_outputs(service, render.status(report.lines()))
-
-    upload.upload(add, upload, [*outputs, upload], concurrency_id="library", api_visibility="private")
-    remove.click(drop, pick, outputs, concurrency_id="library", api_visibility="private")
-
-
 def _api(service: Service) -> Callable[..., dict]:
     def ask(
         question: str,
@@ -288,31 +244,13 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("--backend", choices=["llama.cpp", "transformers"], default=config.backend)
     parser.add_argument("--verbose", action="store_true", help="also show third-party libraries' warnings and logs")
-    parser.add_argument(
-        "--auth",
-        action="append",
-        default=[],
-        metavar="USER:PASS",
-        help="an account that may ask and change the library (repeatable)",
-    )
-    parser.add_argument(
-        "--reader", action="append", default=[], metavar="USER:PASS", help="an account that may only ask (repeatable)"
-    )
-    parser.add_argument("--auth-file", type=Path, help="accounts, one a line: USER:PASS or USER:PASS:reader")
-    parser.add_argument(
-        "--allow-anonymous",
-        action="store_true",
-        help="serve a non-loopback --host without accounts: anyone reaching it may do anything",
-    )
+    add_access_arguments(parser)
     parser.add_argument("--max-upload-mb", type=float, default=50, help="refuse larger uploads (default 50)")
     args = parser.parse_args(argv)
     try:
-        access = load_access(args.auth, args.reader, args.auth_file)
+        access = access_from(args)
     except BadSetting as err:
         print(f"error: {err}", file=sys.stderr)
-        return 2
-    if refused := exposure_refused(args.host, access, args.allow_anonymous):
-        print(f"error: {refused}", file=sys.stderr)
         return 2
     config = replace(config, index_dir=args.index_dir, articles_dir=args.articles, backend=args.backend)
     quiet_libraries(config.cache_dir, args.verbose)

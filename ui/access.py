@@ -9,6 +9,7 @@ everything.
 
 from __future__ import annotations
 
+import argparse
 import hmac
 import ipaddress
 from dataclasses import dataclass, field
@@ -36,6 +37,35 @@ class Access:
     def may_edit(self, user: str | None) -> bool:
         """May this logged-in user (None: no login) add or remove articles?"""
         return not self.required or (user is not None and user in self.editors)
+
+
+def add_access_arguments(parser: argparse.ArgumentParser) -> None:
+    """--auth, --reader, --auth-file and --allow-anonymous, as app.py takes them."""
+    parser.add_argument(
+        "--auth",
+        action="append",
+        default=[],
+        metavar="USER:PASS",
+        help="an account that may ask and change the library (repeatable)",
+    )
+    parser.add_argument(
+        "--reader", action="append", default=[], metavar="USER:PASS", help="an account that may only ask (repeatable)"
+    )
+    parser.add_argument("--auth-file", type=Path, help="accounts, one a line: USER:PASS or USER:PASS:reader")
+    parser.add_argument(
+        "--allow-anonymous",
+        action="store_true",
+        help="serve a non-loopback --host without accounts: anyone reaching it may do anything",
+    )
+
+
+def access_from(args: argparse.Namespace) -> Access:
+    """The accounts the arguments give; BadSetting when one is malformed, or when `args.host`
+    would expose an app that asks nobody to log in."""
+    access = load_access(args.auth, args.reader, args.auth_file)
+    if refused := exposure_refused(args.host, access, args.allow_anonymous):
+        raise BadSetting(refused)
+    return access
 
 
 def account(text: str) -> tuple[str, str]:
