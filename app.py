@@ -1,4 +1,4 @@
-"""The chat app: python app.py [--host H] [--port P] [--index-dir DIR] [--articles DIR] [--model M]
+"""The chat app: python app.py [--host H] [--port P] [--index-dir DIR | --store S] [--articles DIR] [--model M]
 [--auth USER:PASS] [--reader USER:PASS] [--auth-file FILE] [--allow-anonymous] [--max-upload-mb N].
 
 Builds the index of the articles folder on first start (progress in the terminal), loads the
@@ -235,13 +235,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--port", type=int, default=7860)
     parser.add_argument("--index-dir", type=Path, default=config.index_dir)
+    parser.add_argument("--store", default=config.store, help="the index in Milvus: milvus-lite:PATH.db, milvus://…")
     parser.add_argument("--articles", type=Path, default=config.articles_dir, help="the library folder")
-    parser.add_argument(
-        "--model",
-        action="append",
-        default=[],
-        help="GGUF path, HF folder, Hub id or openai://HOST:PORT/MODEL (repeatable)",
-    )
+    model_help = "GGUF path, HF folder, Hub id or openai://HOST:PORT/MODEL (repeatable)"
+    parser.add_argument("--model", action="append", default=[], help=model_help)
     parser.add_argument("--backend", choices=["llama.cpp", "transformers"], default=config.backend)
     parser.add_argument("--verbose", action="store_true", help="also show third-party libraries' warnings and logs")
     add_access_arguments(parser)
@@ -252,14 +249,15 @@ def main(argv: list[str] | None = None) -> int:
     except BadSetting as err:
         print(f"error: {err}", file=sys.stderr)
         return 2
-    config = replace(config, index_dir=args.index_dir, articles_dir=args.articles, backend=args.backend)
+    paths = {"index_dir": args.index_dir, "store": args.store, "articles_dir": args.articles}
+    config = replace(config, **paths, backend=args.backend)
     quiet_libraries(config.cache_dir, args.verbose)
     started = time.perf_counter()
     try:
         embedder = load_embedder(config.embedder, config.cache_dir)
         library = Library(
             config.articles_dir,
-            config.index_dir,
+            config.index_place,
             embedder,
             config.search,
             config.chunk_tokens,

@@ -1,7 +1,7 @@
 """The one place for defaults: paths, chunking, embedder and retrieval settings.
 
 Every command line builds a `Config` from these defaults, a few environment variables (paths:
-`ASK_INDEX_DIR`, `ASK_CACHE_DIR`, `ASK_BENCHMARK_DIR`; models: `ASK_EMBEDDER`, `ASK_MODEL`) and
+`ASK_INDEX_DIR`, `ASK_CACHE_DIR`, `ASK_BENCHMARK_DIR`, `ASK_STORE`; models: `ASK_EMBEDDER`, `ASK_MODEL`) and
 its own kebab-case flags.
 Stages never read this module's globals: they receive the values they need as arguments.
 """
@@ -28,6 +28,8 @@ class Config:
     # Paths
     articles_dir: Path = ROOT / "data" / "articles"
     index_dir: Path = field(default_factory=lambda: _env_path("ASK_INDEX_DIR", ROOT / "data" / "index"))
+    # A Milvus store in place of the index folder: milvus-lite:PATH.db or milvus://HOST:PORT[/NAME]
+    store: str | None = field(default_factory=lambda: os.environ.get("ASK_STORE") or None)
     cache_dir: Path = field(default_factory=lambda: _env_path("ASK_CACHE_DIR", ROOT / "data" / "cache"))
     benchmark_dir: Path = field(
         default_factory=lambda: _env_path("ASK_BENCHMARK_DIR", ROOT.parent / "shared" / "benchmarks" / "multihop-rag")
@@ -76,3 +78,8 @@ class Config:
         min_support=0.45,
         min_support_quoted=0.65,
     )
+
+    @property
+    def index_place(self) -> Path | str:
+        """Where the index is: the Milvus store when one is named, else the index folder."""
+        return self.store or self.index_dir

@@ -18,7 +18,19 @@ import warnings
 from collections.abc import Iterator
 from pathlib import Path
 
-_LOUD_LOGGERS = ("transformers", "nncf", "openvino", "torch", "sentence_transformers", "httpx", "urllib3")
+_LOUD_LOGGERS = (
+    "transformers",
+    "nncf",
+    "openvino",
+    "torch",
+    "sentence_transformers",
+    "httpx",
+    "urllib3",
+    "milvus_lite",
+)
+# pymilvus sets its own console handlers when imported (after start-up); `quiet_imported` undoes that
+PYMILVUS_LOGGERS = ("pymilvus", "pymilvus.milvus_client", "pymilvus.bulk_writer")
+_handler: logging.Handler | None = None  # where quiet_libraries sends third-party logs
 
 
 def verbose() -> bool:
@@ -42,9 +54,18 @@ def quiet_libraries(cache_dir: Path, loud: bool = False) -> None:
         handler.setFormatter(logging.Formatter("%(asctime)s %(name)s %(levelname)s %(message)s"))
     except OSError:
         pass  # a read-only cache: the warnings are dropped rather than shown
-    for name in ("py.warnings", *_LOUD_LOGGERS):
+    global _handler
+    _handler = handler
+    quiet_imported("py.warnings", *_LOUD_LOGGERS, *PYMILVUS_LOGGERS)
+
+
+def quiet_imported(*names: str) -> None:
+    """Send these loggers to the third-party log again (a library configured them on import)."""
+    if _handler is None:
+        return
+    for name in names:
         logger = logging.getLogger(name)
-        logger.handlers = [handler]
+        logger.handlers = [_handler]
         logger.propagate = False
 
 

@@ -50,9 +50,12 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("--backend", choices=["llama.cpp", "transformers"], default=config.backend)
     parser.add_argument("--index-dir", type=Path, default=config.index_dir)
+    parser.add_argument(
+        "--store", default=config.store, help="the index in Milvus: milvus-lite:PATH.db or milvus://HOST:PORT"
+    )
     args = parser.parse_args(argv)
     quiet_libraries(config.cache_dir)
-    config = replace(config, model=args.model, backend=args.backend, index_dir=args.index_dir)
+    config = replace(config, model=args.model, backend=args.backend, index_dir=args.index_dir, store=args.store)
     try:
         pipeline = _pipeline(config)
         events = pipeline.stream(args.question)
@@ -71,13 +74,13 @@ def _pipeline(config: Config) -> Pipeline:
     """The default index is (re)built from data/articles/ when missing or made by another embedder."""
     c, embedder = config, load_embedder(config.embedder, config.cache_dir)
     if config.index_dir == Config().index_dir:
-        library = Library(c.articles_dir, c.index_dir, embedder, c.search, c.chunk_tokens, c.overlap_sentences)
+        library = Library(c.articles_dir, c.index_place, embedder, c.search, c.chunk_tokens, c.overlap_sentences)
         report = library.open()
         for line in report.lines()[-1:] if report else []:
             print(line, file=sys.stderr)
         retriever = library.retriever
     else:
-        retriever = open_retriever(config.index_dir, embedder, config.search)
+        retriever = open_retriever(config.index_place, embedder, config.search)
     generator = load_generator(config.model, config.backend, config.cache_dir)
     return Pipeline(retriever, generator, config.answer)
 

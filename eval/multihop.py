@@ -28,10 +28,12 @@ from eval.benchmark import BenchmarkMissing, Query, load_queries, ranking_metric
 from eval.multihop_answers import answer_report
 from eval.multihop_answers import markdown as answers_markdown
 from eval.scoring import percentile
-from index import Retriever, build_index, load_embedder, open_retriever
+from index import Ranker, build_index, load_embedder, open_retriever
+from index.store import IndexProblem
+from index.stores import Store, open_store
 
 
-def retrieval_report(retriever: Retriever, queries: list[Query], k: int = 10) -> dict:
+def retrieval_report(retriever: Ranker, queries: list[Query], k: int = 10, place: Path | str | None = None) -> dict:
     """Official retrieval metrics, overall and per question type, with search latency."""
     rows: list[tuple[Query, list[bool]]] = []
     latencies = []
@@ -43,17 +45,33 @@ def retrieval_report(retriever: Retriever, queries: list[Query], k: int = 10) ->
     by_type: dict[str, list[list[bool]]] = defaultdict(list)
     for q, rel in rows:
         by_type[q.type].append(rel)
-    tokens = [c.n_tokens for c in retriever.index.chunks]
+    tokens = retriever.manifest.get("chunk_tokens") or _chunk_tokens(place)
     return {
         **ranking_metrics([rel for _, rel in rows]),
         "n_queries": len(rows),
         "search_p50_ms": percentile(latencies, 0.5) or 0.0,
         "search_p95_ms": percentile(latencies, 0.95) or 0.0,
-        "chunk_tokens_mean": statistics.fmean(tokens),
-        "chunk_tokens_max": max(tokens),
-        "n_chunks": len(tokens),
+        "chunk_tokens_mean": tokens["mean"],
+        "chunk_tokens_max": tokens["max"],
+        "n_chunks": retriever.manifest["n_chunks"],
         "by_type": {t: {**ranking_metrics(r), "n_queries": len(r)} for t, r in sorted(by_type.items())},
     }
+
+
+def _stale(local: Store, remote: Store) -> bool:
+    """Whether `remote` lacks the local index's current build (compared by build time and size)."""
+    try:
+        theirs = remote.manifest()
+    except IndexProblem:
+        return True
+    ours = local.manifest()
+    return any(theirs.get(k) != ours.get(k) for k in ("built_at", "n_chunks", "embedder"))
+
+
+def _chunk_tokens(place: Path | str | None) -> dict:
+    """For an index built before manifests recorded it."""
+    tokens = [c.n_tokens for c in open_store(place).load().chunks] if place else [0]
+    return {"mean": statistics.fmean(tokens), "max": max(tokens)}
 
 
 def markdown(report: dict) -> str:
@@ -62,7 +80,7 @@ def markdown(report: dict) -> str:
         "",
         f"{report['n_queries']} queries (null queries excluded), {report['n_chunks']} chunks "
         f"(mean {report['chunk_tokens_mean']:.0f}, max {report['chunk_tokens_max']} embedder tokens), "
-        f"embedder `{report['embedder']}`.",
+        f"embedder `{report['embedder']}`, index in {report.get('store', 'local files')}.",
         "",
         "| question type | n | MRR@10 | Hits@4 | Hits@10 | MAP@10 |",
         "|---|---|---|---|---|---|",
@@ -96,6 +114,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--out", type=Path, required=True)
     parser.add_argument("--benchmark-dir", type=Path, default=config.benchmark_dir)
     parser.add_argument("--index-dir", type=Path, default=config.cache_dir / "multihop-index")
+    parser.add_argument(
+        "--store",
+        default=config.store,
+        help="search a Milvus store (milvus-lite:PATH.db, milvus://HOST:PORT) holding the same chunks",
+    )
     parser.add_argument("--embedder", default=config.embedder)
     parser.add_argument("--chunk-tokens", type=int, default=config.chunk_tokens)
     parser.add_argument("--limit", type=int, help="only the first N queries of the split")
@@ -122,14 +145,19 @@ def main(argv: list[str] | None = None) -> int:
         [corpus], args.index_dir, embedder, config.chunk_tokens, config.overlap_sentences, progress=True
     )
     print("\n".join(build.lines()[-1:]))
-    retriever = open_retriever(args.index_dir, embedder, config.search)
+    if args.store:  # the same chunks and vectors, copied from the local index rather than re-embedded
+        local, remote = open_store(args.index_dir), open_store(args.store)
+        if _stale(local, remote):
+            remote.save(local.load())
+    retriever = open_retriever(args.store or args.index_dir, embedder, config.search)
     queries = spread(load_queries(args.benchmark_dir, args.split), args.sample)[: args.limit]
     report = {
         "split": args.split,
         "embedder": embedder.name,
+        "store": args.store or "local files (FAISS + bm25s)",
         "build_seconds": build.seconds,
         "build_note": f"embedded {build.embedded_chunks} of {build.n_chunks} chunks",
-        **retrieval_report(retriever, queries),
+        **retrieval_report(retriever, queries, place=args.store or args.index_dir),
         "settings": vars(config.search),
     }
     args.out.mkdir(parents=True, exist_ok=True)

@@ -1,7 +1,8 @@
 """The index: chunk embeddings in FAISS and BM25 beside them, on disk, searched together.
 
 Entry points: `build_index(paths, index_dir, embedder)` writes or updates an index;
-`open_retriever(index_dir, embedder)` loads one for `Retriever.search(query, k, filters)`.
+`open_retriever(index_dir, embedder)` opens one for `search(query, k, filters)`; the index is a
+folder of files (FAISS + bm25s) or a Milvus collection (`index.stores`).
 Knows nothing of answering or of the UI. Names are imported on first use, so that a light
 module of this package (`index.settings`) does not load FAISS and BM25.
 """
@@ -16,7 +17,7 @@ _WHERE = {
     "build": ("BuildReport", "CorpusEmpty", "build_index"),
     "embed": ("DEFAULT_EMBEDDER", "Embedder", "ModelUnavailable", "SentenceTransformerEmbedder"),
     "embedders": ("load_embedder",),
-    "search": ("Hit", "Retriever"),
+    "search": ("Hit", "Ranker", "Retriever"),
     "settings": ("BadSetting", "Filters", "SearchSettings"),
     "store": ("IndexCorrupt", "IndexMismatch", "IndexNotFound", "IndexProblem", "StoredIndex", "load"),
 }
@@ -24,16 +25,16 @@ _MODULE = {name: module for module, names in _WHERE.items() for name in names}
 
 if TYPE_CHECKING:
     from index.embed import Embedder
-    from index.search import Retriever
+    from index.search import Ranker
     from index.settings import SearchSettings
 
 
-def open_retriever(index_dir: Path, embedder: Embedder, settings: SearchSettings) -> Retriever:
-    """Load the index at `index_dir` for searching; the embedder must be the one it was built with."""
-    from index.search import Retriever
-    from index.store import load
+def open_retriever(index_dir: Path | str, embedder: Embedder, settings: SearchSettings) -> Ranker:
+    """Open the index at `index_dir` (a folder or a store address, see `index.stores`) for
+    searching; the embedder must be the one it was built with."""
+    from index.stores import open_store
 
-    return Retriever(load(Path(index_dir), embedder.name), embedder, settings)
+    return open_store(index_dir).retriever(embedder, settings)
 
 
 def __getattr__(name: str) -> Any:

@@ -21,7 +21,8 @@ from index import (
     open_retriever,
 )
 from index.settings import make_filters
-from index.store import read_manifest
+from index.store import IndexNotFound
+from index.stores import open_store
 from ingest import Document
 
 
@@ -30,6 +31,9 @@ def main(argv: list[str] | None = None) -> int:
     # --index-dir and --embedder may come before the command or after it
     common = argparse.ArgumentParser(add_help=False)
     common.add_argument("--index-dir", type=Path, default=argparse.SUPPRESS, help=f"default: {config.index_dir}")
+    common.add_argument(
+        "--store", default=argparse.SUPPRESS, help="a Milvus store instead: milvus-lite:PATH.db or milvus://HOST:PORT"
+    )
     common.add_argument(
         "--embedder", default=argparse.SUPPRESS, help="sentence-transformers id or folder (default: packaged MiniLM)"
     )
@@ -53,7 +57,7 @@ def main(argv: list[str] | None = None) -> int:
     stats.add_argument("--json", action="store_true")
     args = parser.parse_args(argv)
     quiet_libraries(config.cache_dir)
-    given = {k: v for k, v in vars(args).items() if k in ("index_dir", "embedder")}
+    given = {k: v for k, v in vars(args).items() if k in ("index_dir", "store", "embedder")}
     config = replace(config, **given)
     try:
         if args.command == "build":
@@ -67,15 +71,19 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _embedder(config: Config) -> Embedder:
-    if config.embedder is None and (config.index_dir / "CURRENT").exists():
-        return load_embedder(read_manifest(config.index_dir)["embedder"]["name"], config.cache_dir)
+    """The one named, else the one the index was built with."""
+    if config.embedder is None:
+        try:
+            return load_embedder(open_store(config.index_place).manifest()["embedder"]["name"], config.cache_dir)
+        except IndexNotFound:
+            pass
     return load_embedder(config.embedder, config.cache_dir)
 
 
 def _build(args: argparse.Namespace, config: Config) -> int:
     embedder = load_embedder(config.embedder, config.cache_dir)
     report: BuildReport = build_index(
-        args.paths, config.index_dir, embedder, args.chunk_tokens, args.overlap_sentences, progress=not args.quiet
+        args.paths, config.index_place, embedder, args.chunk_tokens, args.overlap_sentences, progress=not args.quiet
     )
     print("\n".join(report.lines()))
     return 0
@@ -83,7 +91,7 @@ def _build(args: argparse.Namespace, config: Config) -> int:
 
 def _search(args: argparse.Namespace, config: Config) -> int:
     filters = make_filters(args.date_from, args.date_to, args.publisher)
-    retriever = open_retriever(config.index_dir, _embedder(config), config.search)
+    retriever = open_retriever(config.index_place, _embedder(config), config.search)
     hits = retriever.search(args.query, k=args.k, filters=filters)
     if args.json:
         rows = [{"score": h.score, "chunk": asdict(h.chunk), "document": _doc_meta(h.document)} for h in hits]
@@ -106,7 +114,7 @@ def _doc_meta(document: Document) -> dict:
 
 
 def _stats(args: argparse.Namespace, config: Config) -> int:
-    manifest = read_manifest(config.index_dir)
+    manifest = open_store(config.index_place).manifest()
     summary = {k: v for k, v in manifest.items() if k not in ("documents", "duplicates", "skipped")}
     summary.update(n_duplicates=len(manifest["duplicates"]), n_skipped=len(manifest["skipped"]))
     if args.json:

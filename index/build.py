@@ -17,9 +17,8 @@ import numpy as np
 from tqdm import tqdm
 
 from index import store
-from index.dense import build_dense
 from index.embed import Embedder
-from index.lexical import build_bm25
+from index.stores import Store, open_store
 from ingest import Chunk, Corpus, Document, Duplicate, Skipped, chunk, load_corpus
 
 
@@ -61,10 +60,10 @@ def _label(doc: Document) -> str:
     return f"{doc.title} ({doc.path})"
 
 
-def _previous(index_dir: Path, embedder: Embedder, chunking: dict) -> tuple[store.StoredIndex | None, str]:
+def _previous(target: Store, embedder: Embedder, chunking: dict) -> tuple[store.StoredIndex | None, str]:
     """The index to update in place, or None with the reason everything is rebuilt."""
     try:
-        previous = store.load(index_dir)
+        previous = target.load()
     except store.IndexNotFound:
         return None, ""
     except store.IndexProblem as err:
@@ -78,13 +77,14 @@ def _previous(index_dir: Path, embedder: Embedder, chunking: dict) -> tuple[stor
 
 def build_index(
     paths: Iterable[Path],
-    index_dir: Path,
+    index_dir: Path | str | Store,
     embedder: Embedder,
     chunk_tokens: int = 200,
     overlap: int = 1,
     progress: bool = False,
 ) -> BuildReport:
-    """Index every article under `paths` into `index_dir`, reusing what is already embedded."""
+    """Index every article under `paths` into `index_dir` (a folder or a store address, see
+    `index.stores`), reusing what is already embedded."""
     started = time.perf_counter()
     paths = [Path(p) for p in paths]
     corpus = load_corpus(paths, progress=progress)
@@ -92,7 +92,8 @@ def build_index(
         reasons = "; ".join(str(s) for s in corpus.skipped[:5]) or "no supported files"
         raise CorpusEmpty(f"no articles to index under {', '.join(map(str, paths))} ({reasons})")
     chunking = {"max_tokens": chunk_tokens, "overlap_sentences": overlap}
-    previous, note = _previous(Path(index_dir), embedder, chunking)
+    target = open_store(index_dir)
+    previous, note = _previous(target, embedder, chunking)
     old = previous.documents if previous else {}
     current = {d.id: d for d in corpus.documents}
     new_docs = [d for d in corpus.documents if d.id not in old]
@@ -123,7 +124,7 @@ def build_index(
     chunks = [previous.chunks[i] for i in kept] + new_chunks
     vectors = np.vstack([previous.vectors()[kept], new_vectors]) if previous else new_vectors
     stored = _assemble(corpus, current, chunks, vectors, embedder.name, chunking)
-    store.save(Path(index_dir), stored)
+    target.save(stored)
     return BuildReport(
         **report, n_chunks=len(chunks), embedded_chunks=len(new_chunks), seconds=time.perf_counter() - started
     )
@@ -153,8 +154,6 @@ def _assemble(
     embedder_name: str,
     chunking: dict,
 ) -> store.StoredIndex:
-    dense = build_dense(vectors)
-    bm25 = build_bm25([c.search_text for c in chunks])
     per_doc: dict[str, int] = {}
     for c in chunks:
         per_doc[c.doc_id] = per_doc.get(c.doc_id, 0) + 1
@@ -164,6 +163,10 @@ def _assemble(
         "chunking": chunking,
         "n_documents": len(documents),
         "n_chunks": len(chunks),
+        "chunk_tokens": {
+            "mean": sum(c.n_tokens for c in chunks) / max(1, len(chunks)),
+            "max": max((c.n_tokens for c in chunks), default=0),
+        },
         "documents": {
             d.id: {
                 "path": d.path,
@@ -178,4 +181,4 @@ def _assemble(
         **_listed(corpus),
         "built_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
     }
-    return store.StoredIndex(manifest, documents, chunks, dense, bm25)
+    return store.StoredIndex(manifest, documents, chunks, dense=None, bm25=None, _vectors=vectors)

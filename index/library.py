@@ -4,26 +4,33 @@ and the Retriever over that index, kept in step as articles are added or removed
 Adding checks every file before anything is copied (a bad file changes nothing); removing moves
 the file into the folder's hidden `.removed/` subfolder rather than deleting it. Each change
 re-indexes incrementally and swaps in a new Retriever; searches already running keep the old one.
+Several processes may share one library (the folder on a shared disk, the index in one Milvus
+store): changes take a lock file in the folder, and each process picks up another's build on
+its next search.
 """
 
 from __future__ import annotations
 
+import fcntl
 import hashlib
 import shutil
 import threading
 import time
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
 from index.build import BuildReport, build_index
 from index.embed import Embedder
-from index.search import Retriever, SearchSettings
-from index.store import IndexMismatch, IndexNotFound, load
+from index.search import Ranker, SearchSettings
+from index.store import IndexMismatch, IndexNotFound
+from index.stores import is_remote, open_store
 from ingest.readers import SUFFIXES, IngestError, read_file
 from ingest.types import Skipped
 
 REMOVED = ".removed"
+LOCK = ".library.lock"
 
 
 class UploadRejected(ValueError):
@@ -46,23 +53,25 @@ class Library:
     def __init__(
         self,
         articles_dir: Path,
-        index_dir: Path,
+        index_dir: Path | str,
         embedder: Embedder,
         settings: SearchSettings,
         chunk_tokens: int = 200,
         overlap: int = 1,
     ) -> None:
         self.articles_dir = Path(articles_dir)
-        self.index_dir = Path(index_dir)
+        self.index_dir = index_dir if is_remote(index_dir) else Path(index_dir)
+        self.store = open_store(self.index_dir)
         self.embedder = embedder
         self.settings = settings
         self._chunking = (chunk_tokens, overlap)
         self._lock = threading.Lock()  # one change at a time
-        self._retriever: Retriever | None = None
+        self._retriever: Ranker | None = None
 
     @property
-    def retriever(self) -> Retriever:
-        if self._retriever is None:
+    def retriever(self) -> Ranker:
+        """The retriever over the live index (reloaded when another process has rebuilt it)."""
+        if self._retriever is None or self._retriever.generation != self.store.generation():
             self._retriever = self._load()
         return self._retriever
 
@@ -77,16 +86,15 @@ class Library:
 
     def refresh(self, progress: bool = False) -> BuildReport:
         """Re-index the articles folder (only what changed is embedded) and swap the retriever."""
-        with self._lock:
+        with self._changing():
             return self._rebuild(progress)
 
     def entries(self) -> list[Entry]:
-        index = self.retriever.index
-        counts: dict[str, int] = {}
-        for c in index.chunks:
-            counts[c.doc_id] = counts.get(c.doc_id, 0) + 1
-        docs = sorted(index.documents.values(), key=lambda d: (d.published or "", d.title), reverse=True)
-        return [Entry(d.id, d.title, d.published, d.publisher, d.path, counts.get(d.id, 0)) for d in docs]
+        documents = self.retriever.manifest["documents"]
+        rows = [
+            Entry(i, d["title"], d["published"], d["publisher"], d["path"], d["n_chunks"]) for i, d in documents.items()
+        ]
+        return sorted(rows, key=lambda e: (e.published or "", e.title), reverse=True)
 
     def add(self, files: Sequence[Path], names: Sequence[str] | None = None, progress: bool = False) -> BuildReport:
         """Copy readable article files into the folder and index them. Raises UploadRejected,
@@ -95,7 +103,7 @@ class Library:
         problems = [f"{name}: {why}" for f, name in zip(files, names, strict=True) if (why := _unreadable(f, name))]
         if problems:
             raise UploadRejected("not added (nothing was changed): " + "; ".join(problems))
-        with self._lock:
+        with self._changing():
             targets: list[Path] = []
             for f, name in zip(files, names, strict=True):
                 targets.append(self._target(Path(f), name, taken=targets))
@@ -116,7 +124,7 @@ class Library:
         folder = self.articles_dir.resolve()
         if folder not in file.parents or not file.is_file():
             raise UploadRejected(f"{path} is not a file of the library folder {self.articles_dir}")
-        with self._lock:
+        with self._changing():
             trash = folder / REMOVED / time.strftime("%Y%m%d-%H%M%S")
             trash.mkdir(parents=True, exist_ok=True)
             moved = trash / file.name
@@ -133,8 +141,20 @@ class Library:
         self._retriever = self._load()  # searches already running keep the one they have
         return report
 
-    def _load(self) -> Retriever:
-        return Retriever(load(self.index_dir, self.embedder.name), self.embedder, self.settings)
+    def _load(self) -> Ranker:
+        return self.store.retriever(self.embedder, self.settings)
+
+    @contextmanager
+    def _changing(self) -> Iterator[None]:
+        """One change at a time, in this process (a thread lock) and across processes (a file lock)."""
+        with self._lock:
+            self.articles_dir.mkdir(parents=True, exist_ok=True)
+            with (self.articles_dir / LOCK).open("a") as held:
+                fcntl.flock(held, fcntl.LOCK_EX)
+                try:
+                    yield
+                finally:
+                    fcntl.flock(held, fcntl.LOCK_UN)
 
     def _target(self, source: Path, name: str, taken: list[Path]) -> Path:
         """Where the upload goes: its own name, or name-2, name-3... beside a different file."""

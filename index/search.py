@@ -8,6 +8,7 @@ results are interleaved so that each named publisher's best passages come early.
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -29,57 +30,94 @@ class Hit:
 
 
 @dataclass(frozen=True)
+class Rows:
+    """The chunks a query's scores are aligned with (every chunk of a local index, or the
+    candidates a search engine returned), with their documents' publishers and dates."""
+
+    chunks: Sequence[Chunk]
+    documents: Mapping[str, Document]
+    publisher: np.ndarray
+    date: np.ndarray
+
+    @classmethod
+    def of(cls, chunks: Sequence[Chunk], documents: Mapping[str, Document]) -> Rows:
+        docs = [documents[c.doc_id] for c in chunks]
+        publisher = np.array([d.publisher or "" for d in docs], dtype=object)
+        return cls(chunks, documents, publisher, np.array([d.published or "" for d in docs], dtype=object))
+
+
+@dataclass(frozen=True)
 class Signals:
-    """Per-chunk BM25 and dense scores for one query (zero outside the candidates), and its hints."""
+    """Per-row BM25 and dense scores for one query (zero outside the candidates), and its hints."""
 
     bm25: np.ndarray
     dense: np.ndarray
     hints: QueryHints
+    rows: Rows
 
 
-class Retriever:
-    """Searches one loaded index with one embedder (the one the index was built with)."""
+class Ranker:
+    """Fusion, boosts and ordering, shared by every store; a subclass finds the candidates."""
+
+    embedder: Embedder
+    settings: SearchSettings
+    aliases: dict
+    manifest: dict
+    generation: str  # which build of the index this searches (a store's `generation()`)
+
+    def signals(self, query: str, filters: Filters | None = None) -> Signals:
+        raise NotImplementedError
+
+    def search(self, query: str, k: int = 5, filters: Filters | None = None) -> list[Hit]:
+        """The `k` best chunks for `query`, best first."""
+        if not query.strip():
+            return []
+        return self.rank(self.signals(query, filters), k)
+
+    def rank(self, signals: Signals, k: int, settings: SearchSettings | None = None) -> list[Hit]:
+        """Fuse, boost and order; `settings` overrides this retriever's (for tuning)."""
+        settings = settings or self.settings
+        rows = signals.rows
+        fused = _fuse(signals.bm25, signals.dense, settings)
+        fused += _boosts(rows, signals.hints, fused, settings)
+        order = _top(fused, max(k, 2 * settings.candidates))
+        if settings.interleave and len(signals.hints.publishers) > 1:
+            order = _interleave(rows, order, signals.hints)
+        return [Hit(float(fused[i]), rows.chunks[i], rows.documents[rows.chunks[i].doc_id]) for i in order[:k]]
+
+
+class Retriever(Ranker):
+    """Searches one loaded local index (FAISS + bm25s) with the embedder it was built with."""
 
     def __init__(self, index: StoredIndex, embedder: Embedder, settings: SearchSettings) -> None:
         self.index = index
         self.embedder = embedder
         self.settings = settings
-        docs = [index.documents[c.doc_id] for c in index.chunks]
-        self._publisher = np.array([d.publisher or "" for d in docs], dtype=object)
-        self._date = np.array([d.published or "" for d in docs], dtype=object)
+        self.generation = index.path.name if index.path else ""
+        self.manifest = index.manifest
+        self._rows = Rows.of(index.chunks, index.documents)
         self.aliases = publisher_aliases({d.publisher for d in index.documents.values() if d.publisher})
-
-    def search(self, query: str, k: int = 5, filters: Filters | None = None) -> list[Hit]:
-        """The `k` best chunks for `query`, best first."""
-        if not query.strip() or not self.index.chunks:
-            return []
-        return self.rank(self.signals(query, filters), k)
 
     def signals(self, query: str, filters: Filters | None = None) -> Signals:
         """Everything ranking needs that depends on the query alone (the costly part)."""
         allowed = self._allowed(filters)
-        return Signals(self._bm25(query, allowed), self._dense(query, allowed), analyze(query, self.aliases))
-
-    def rank(self, signals: Signals, k: int, settings: SearchSettings | None = None) -> list[Hit]:
-        """Fuse, boost and order; `settings` overrides this retriever's (for tuning)."""
-        settings = settings or self.settings
-        fused = _fuse(signals.bm25, signals.dense, settings)
-        fused += self._boosts(signals.hints, fused, settings)
-        order = _top(fused, max(k, 2 * settings.candidates))
-        if settings.interleave and len(signals.hints.publishers) > 1:
-            order = self._interleave(order, signals.hints)
-        return [self._hit(i, float(fused[i])) for i in order[:k]]
+        hints = analyze(query, self.aliases)
+        if not self.index.chunks:
+            empty = np.zeros(0, dtype=np.float32)
+            return Signals(empty, empty, hints, self._rows)
+        return Signals(self._bm25(query, allowed), self._dense(query, allowed), hints, self._rows)
 
     def _allowed(self, filters: Filters | None) -> np.ndarray | None:
         if filters is None or filters == Filters():
             return None
         mask = np.ones(len(self.index.chunks), dtype=bool)
+        publisher, date = self._rows.publisher, self._rows.date
         if filters.publishers:
-            mask &= np.isin(self._publisher, list(filters.publishers))
+            mask &= np.isin(publisher, list(filters.publishers))
         if filters.date_from:
-            mask &= (self._date != "") & (self._date >= filters.date_from)
+            mask &= (date != "") & (date >= filters.date_from)
         if filters.date_to:
-            mask &= (self._date != "") & (self._date <= filters.date_to)
+            mask &= (date != "") & (date <= filters.date_to)
         return mask
 
     def _bm25(self, query: str, allowed: np.ndarray | None) -> np.ndarray:
@@ -96,34 +134,32 @@ class Retriever:
         scores[ids[0][valid]] = np.maximum(sims[0][valid], 1e-6)
         return scores
 
-    def _boosts(self, hints: QueryHints, fused: np.ndarray, settings: SearchSettings) -> np.ndarray:
-        """Scaled to the fused scores, so the weights mean the same for either fusion."""
-        boost = np.zeros_like(fused)
-        top = float(fused.max()) if fused.size else 0.0
-        if hints.publishers:
-            boost += settings.publisher_boost * top * np.isin(self._publisher, list(hints.publishers))
-        if hints.dates:
-            boost += settings.date_boost * top * np.isin(self._date, list(hints.dates))
-        return np.where(fused > 0, boost, 0.0)
 
-    def _interleave(self, order: list[int], hints: QueryHints) -> list[int]:
-        """Round-robin over the named publishers' rankings, then the rest in fused order."""
-        queues = [[i for i in order if self._publisher[i] == p] for p in hints.publishers]
-        queues = [q for q in queues if q]
-        merged: list[int] = []
-        seen: set[int] = set()
-        while any(queues):
-            for q in queues:
-                while q and q[0] in seen:
-                    q.pop(0)
-                if q:
-                    seen.add(q[0])
-                    merged.append(q.pop(0))
-        return merged + [i for i in order if i not in seen]
+def _boosts(rows: Rows, hints: QueryHints, fused: np.ndarray, settings: SearchSettings) -> np.ndarray:
+    """Scaled to the fused scores, so the weights mean the same for either fusion."""
+    boost = np.zeros_like(fused)
+    top = float(fused.max()) if fused.size else 0.0
+    if hints.publishers:
+        boost += settings.publisher_boost * top * np.isin(rows.publisher, list(hints.publishers))
+    if hints.dates:
+        boost += settings.date_boost * top * np.isin(rows.date, list(hints.dates))
+    return np.where(fused > 0, boost, 0.0)
 
-    def _hit(self, i: int, score: float) -> Hit:
-        chunk = self.index.chunks[i]
-        return Hit(score=score, chunk=chunk, document=self.index.documents[chunk.doc_id])
+
+def _interleave(rows: Rows, order: list[int], hints: QueryHints) -> list[int]:
+    """Round-robin over the named publishers' rankings, then the rest in fused order."""
+    queues = [[i for i in order if rows.publisher[i] == p] for p in hints.publishers]
+    queues = [q for q in queues if q]
+    merged: list[int] = []
+    seen: set[int] = set()
+    while any(queues):
+        for q in queues:
+            while q and q[0] in seen:
+                q.pop(0)
+            if q:
+                seen.add(q[0])
+                merged.append(q.pop(0))
+    return merged + [i for i in order if i not in seen]
 
 
 def _top(scores: np.ndarray, n: int) -> list[int]:

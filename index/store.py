@@ -23,7 +23,12 @@ from index.dense import all_vectors
 from ingest import Chunk, Document
 
 FORMAT_VERSION = 1
-_REBUILD = "rebuild it with: python -m index build [PATH ...] --index-dir {dir}"
+
+
+def rebuild_hint(where: Path | str) -> str:
+    """The command that rebuilds the index at `where` (a folder, or a store address)."""
+    flag = "--store" if str(where).startswith("milvus") else "--index-dir"
+    return f"rebuild it with: python -m index build [PATH ...] {flag} {where}"
 
 
 class IndexProblem(RuntimeError):
@@ -49,8 +54,8 @@ class StoredIndex:
     manifest: dict
     documents: dict[str, Document]
     chunks: list[Chunk]
-    dense: object  # a faiss.Index, rows aligned with `chunks`
-    bm25: object  # a bm25s.BM25, rows aligned with `chunks`
+    dense: object  # a faiss.Index, rows aligned with `chunks` (None: made from the vectors on saving)
+    bm25: object  # a bm25s.BM25, rows aligned with `chunks` (None: made from the chunks on saving)
     path: Path | None = None
     _vectors: np.ndarray | None = field(default=None, repr=False)
 
@@ -68,7 +73,7 @@ def _current(index_dir: Path) -> Path:
     name = pointer.read_text(encoding="utf-8", errors="replace").strip()
     generation = index_dir / name
     if not name.startswith("gen-") or "/" in name or not generation.is_dir():
-        raise IndexCorrupt(f"index at {index_dir} points at a missing generation; " + _REBUILD.format(dir=index_dir))
+        raise IndexCorrupt(f"index at {index_dir} points at a missing generation; " + rebuild_hint(index_dir))
     return generation
 
 
@@ -76,7 +81,7 @@ def read_manifest(index_dir: Path) -> dict:
     try:
         return json.loads((_current(index_dir) / "manifest.json").read_text(encoding="utf-8"))
     except (OSError, json.JSONDecodeError, UnicodeDecodeError) as err:
-        raise IndexCorrupt(f"index at {index_dir} is damaged ({err}); " + _REBUILD.format(dir=index_dir)) from None
+        raise IndexCorrupt(f"index at {index_dir} is damaged ({err}); " + rebuild_hint(index_dir)) from None
 
 
 def check_compatible(manifest: dict, index_dir: Path, embedder_name: str | None) -> None:
@@ -84,13 +89,13 @@ def check_compatible(manifest: dict, index_dir: Path, embedder_name: str | None)
     if version != FORMAT_VERSION:
         raise IndexMismatch(
             f"index at {index_dir} has format version {version}, this program reads {FORMAT_VERSION}; "
-            + _REBUILD.format(dir=index_dir)
+            + rebuild_hint(index_dir)
         )
     built_with = manifest.get("embedder", {}).get("name")
     if embedder_name is not None and built_with != embedder_name:
         raise IndexMismatch(
             f"index at {index_dir} was built with embedder {built_with!r}, not {embedder_name!r}; "
-            f"use --embedder {built_with} or " + _REBUILD.format(dir=index_dir) + f" --embedder {embedder_name}"
+            f"use --embedder {built_with} or " + rebuild_hint(index_dir) + f" --embedder {embedder_name}"
         )
 
 
@@ -110,10 +115,10 @@ def load(index_dir: Path, embedder_name: str | None = None) -> StoredIndex:
         bm25 = bm25s.BM25.load(str(generation / "bm25"), show_progress=False)
     except Exception as err:  # any damaged file: json, faiss, numpy or a missing key
         raise IndexCorrupt(
-            f"index at {index_dir} is damaged ({type(err).__name__}: {err}); " + _REBUILD.format(dir=index_dir)
+            f"index at {index_dir} is damaged ({type(err).__name__}: {err}); " + rebuild_hint(index_dir)
         ) from None
     if dense.ntotal != len(chunks) or len(chunks) != manifest.get("n_chunks"):
-        raise IndexCorrupt(f"index at {index_dir} is inconsistent; " + _REBUILD.format(dir=index_dir))
+        raise IndexCorrupt(f"index at {index_dir} is inconsistent; " + rebuild_hint(index_dir))
     return StoredIndex(manifest, documents, chunks, dense, bm25, path=generation)
 
 
@@ -155,6 +160,13 @@ def save(index_dir: Path, index: StoredIndex) -> Path:
 def _write_generation(folder: Path, index: StoredIndex) -> None:
     import faiss
 
+    from index.dense import build_dense
+    from index.lexical import build_bm25
+
+    if index.dense is None:
+        index.dense = build_dense(index.vectors())
+    if index.bm25 is None:
+        index.bm25 = build_bm25([c.search_text for c in index.chunks])
     (folder / "manifest.json").write_text(json.dumps(index.manifest, indent=1), encoding="utf-8")
     with (folder / "documents.jsonl").open("w", encoding="utf-8") as f:
         for doc in index.documents.values():
