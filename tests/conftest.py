@@ -2,13 +2,20 @@
 
 from __future__ import annotations
 
+import os
 import shutil
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 from config import ROOT, Config
 from tests.fakes import FakeEmbedder
+from ui.browser import free_port
 
 SEEDS = ROOT / "data" / "articles"
 
@@ -59,3 +66,35 @@ def make_pdf(path: Path, title: str, lines: list[str]) -> Path:
     out += b"trailer\n<< /Size %d /Root 1 0 R /Info 6 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref)
     path.write_bytes(bytes(out))
     return path
+
+
+def wait_for_port(port: int, process: subprocess.Popen, timeout: float) -> None:
+    """Until something listens on 127.0.0.1:`port`, or `process` exits, or `timeout` seconds pass."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline and process.poll() is None:
+        try:
+            with socket.create_connection(("127.0.0.1", port), timeout=1):
+                return
+        except OSError:
+            time.sleep(1)
+
+
+@pytest.fixture(scope="session")
+def model_server() -> Iterator[str]:
+    """`python -m ask.serve` with the packaged model on a free port; its openai:// address."""
+    port = free_port()
+    (ROOT / "test-artifacts").mkdir(exist_ok=True)
+    log = open(ROOT / "test-artifacts" / "model-server.log", "w")  # noqa: SIM115 (closed below)
+    process = subprocess.Popen(
+        [sys.executable, "-m", "ask.serve", "--port", str(port)], cwd=ROOT, stdout=log, stderr=subprocess.STDOUT,
+        env={**os.environ, "PYTHONUNBUFFERED": "1"},
+    )  # fmt: skip
+    address = f"openai://127.0.0.1:{port}/"
+    wait_for_port(port, process, 300)
+    try:
+        assert process.poll() is None, (ROOT / "test-artifacts" / "model-server.log").read_text()
+        yield address
+    finally:
+        process.terminate()
+        process.wait(30)
+        log.close()

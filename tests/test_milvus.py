@@ -142,7 +142,7 @@ def test_clear_errors(seed_dir: Path, tmp_path: Path, address: str, settings) ->
     class Other(FakeEmbedder):
         name = "another-embedder"
 
-    with pytest.raises(IndexMismatch, match="built with embedder 'fake-embedder'.*--store"):
+    with pytest.raises(IndexMismatch, match=r"built with embedder .fake-embedder.*--store"):
         open_retriever(address, Other(), settings)
     with pytest.raises(IndexProblem, match="cannot read store address"):
         open_store("milvus://")

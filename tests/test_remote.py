@@ -5,8 +5,6 @@ server with the packaged model (`python -m ask.serve`, real-marked) for real ans
 from __future__ import annotations
 
 import json
-import os
-import socket
 import subprocess
 import sys
 import threading
@@ -126,32 +124,6 @@ def test_garbage_in_a_non_streamed_reply_is_one_clear_error() -> None:
         pytest.raises(ServerError, match="not a chat completion"),
     ):
         OpenAIGenerator(address, retries=0).choose([{"role": "user", "content": "?"}], ["yes", "no"])
-
-
-@pytest.fixture(scope="module")
-def model_server() -> Iterator[str]:
-    """`python -m ask.serve` with the packaged model on a free port; its openai:// address."""
-    port = free_port()
-    log = open(ROOT / "test-artifacts" / "model-server.log", "w")  # noqa: SIM115 (closed below)
-    process = subprocess.Popen(
-        [sys.executable, "-m", "ask.serve", "--port", str(port)], cwd=ROOT, stdout=log, stderr=subprocess.STDOUT,
-        env={**os.environ, "PYTHONUNBUFFERED": "1"},
-    )  # fmt: skip
-    address = f"openai://127.0.0.1:{port}/"
-    deadline = time.monotonic() + 300
-    while time.monotonic() < deadline and process.poll() is None:
-        try:
-            with socket.create_connection(("127.0.0.1", port), timeout=1):
-                break
-        except OSError:
-            time.sleep(1)
-    try:
-        assert process.poll() is None, (ROOT / "test-artifacts" / "model-server.log").read_text()
-        yield address
-    finally:
-        process.terminate()
-        process.wait(30)
-        log.close()
 
 
 @pytest.mark.real
