@@ -119,6 +119,11 @@ def main(argv: list[str] | None = None) -> int:
         default=config.store,
         help="search a Milvus store (milvus-lite:PATH.db, milvus://HOST:PORT) holding the same chunks",
     )
+    parser.add_argument(
+        "--engine-fusion",
+        choices=["rrf", "weighted"],
+        help="with --store: fuse in Milvus's own ranker instead of ours (to compare)",
+    )
     parser.add_argument("--embedder", default=config.embedder)
     parser.add_argument("--chunk-tokens", type=int, default=config.chunk_tokens)
     parser.add_argument("--limit", type=int, help="only the first N queries of the split")
@@ -150,11 +155,16 @@ def main(argv: list[str] | None = None) -> int:
         if _stale(local, remote):
             remote.save(local.load())
     retriever = open_retriever(args.store or args.index_dir, embedder, config.search)
+    if args.engine_fusion:
+        if not args.store:
+            parser.error("--engine-fusion needs --store")
+        retriever.engine_fusion = args.engine_fusion
     queries = spread(load_queries(args.benchmark_dir, args.split), args.sample)[: args.limit]
     report = {
         "split": args.split,
         "embedder": embedder.name,
-        "store": args.store or "local files (FAISS + bm25s)",
+        "store": (args.store or "local files (FAISS + bm25s)")
+        + (f", fused by Milvus's {args.engine_fusion} ranker" if args.engine_fusion else ""),
         "build_seconds": build.seconds,
         "build_note": f"embedded {build.embedded_chunks} of {build.n_chunks} chunks",
         **retrieval_report(retriever, queries, place=args.store or args.index_dir),

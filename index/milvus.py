@@ -1,5 +1,6 @@
 """The index in Milvus: chunk vectors, Milvus's own BM25 over our analyzer's words, and the news
-metadata as scalar fields that date and publisher filters run on inside the engine.
+metadata as scalar fields that date and publisher filters run on inside the engine. Searching
+it is `index.milvus_search`.
 
 One address picks it: `milvus-lite:PATH.db[/COLLECTION]` (Milvus Lite, in this process) or
 `milvus://HOST:PORT[/COLLECTION]` (`milvus+https://`; a token from MILVUS_TOKEN) for a Milvus
@@ -19,21 +20,18 @@ import json
 import math
 import os
 import re
-from collections import OrderedDict
-from collections.abc import Iterator, Mapping
-from concurrent.futures import ThreadPoolExecutor
+from collections.abc import Iterator
 from dataclasses import asdict
 from pathlib import Path
 
 import numpy as np
 
 from console import PYMILVUS_LOGGERS, quiet_imported
-from index.dense import FLAT_LIMIT, PROBES
+from index.dense import FLAT_LIMIT
 from index.embed import Embedder
 from index.lexical import tokenize
-from index.query import analyze, publisher_aliases
-from index.search import Ranker, Rows, Signals
-from index.settings import Filters, SearchSettings
+from index.search import Ranker
+from index.settings import SearchSettings
 from index.store import IndexCorrupt, IndexNotFound, IndexProblem, StoredIndex, check_compatible, rebuild_hint
 from ingest import Chunk, Document
 
@@ -75,7 +73,7 @@ class MilvusStore:
             try:
                 self._client = MilvusClient(uri=self._uri, token=os.environ.get("MILVUS_TOKEN", ""), timeout=30)
             except Exception as err:  # pymilvus raises its own and grpc's errors
-                raise IndexProblem(f"cannot reach Milvus at {self.where}: {_reason(err)}") from None
+                raise IndexProblem(f"cannot reach Milvus at {self.where}: {reason(err)}") from None
         return self._client
 
     def generation(self) -> str:
@@ -87,27 +85,27 @@ class MilvusStore:
         except IndexProblem:
             raise
         except Exception as err:
-            raise IndexProblem(f"cannot read Milvus at {self.where}: {_reason(err)}") from None
+            raise IndexProblem(f"cannot read Milvus at {self.where}: {reason(err)}") from None
 
     def manifest(self) -> dict:
-        body = self._blob(self._live(), MANIFEST)
+        body = self._blob(self.live(), MANIFEST)
         if body is None:
             self._damaged("its manifest is missing")
         return json.loads(body)
 
     def load(self, embedder_name: str | None = None) -> StoredIndex:
         """Everything, in memory: what an incremental build reuses (searching does not need it)."""
-        live = self._live()
+        live = self.live()
         manifest = self.manifest()
         check_compatible(manifest, self.where, embedder_name)
         documents: dict[str, Document] = {}
-        for doc_id, body in _joined(self._rows(f"{live}_docs", ["doc_id", "part", "body"])):
+        for doc_id, body in _joined(self.rows(f"{live}_docs", ["doc_id", "part", "body"])):
             if doc_id != MANIFEST:
                 documents[doc_id] = Document(**json.loads(body))
-        rows = sorted(self._rows(live, [*FIELDS, "dense"]), key=lambda r: r["row"])
+        rows = sorted(self.rows(live, [*FIELDS, "dense"]), key=lambda r: r["row"])
         if len(rows) != manifest.get("n_chunks"):
             self._damaged(f"it holds {len(rows)} chunks, its manifest says {manifest.get('n_chunks')}")
-        chunks = [_chunk(r) for r in rows]
+        chunks = [chunk_of(r) for r in rows]
         vectors = np.array([r["dense"] for r in rows], dtype=np.float32).reshape(len(rows), -1)
         return StoredIndex(manifest, documents, chunks, dense=None, bm25=None, _vectors=vectors)
 
@@ -133,7 +131,9 @@ class MilvusStore:
             if not name.startswith(previous or "-"):  # just replaced stays for searches under way
                 _quietly(client.drop_collection, name)
 
-    def retriever(self, embedder: Embedder, settings: SearchSettings) -> MilvusRetriever:
+    def retriever(self, embedder: Embedder, settings: SearchSettings) -> Ranker:
+        from index.milvus_search import MilvusRetriever
+
         return MilvusRetriever(self, embedder, settings)
 
     # -- writing
@@ -201,7 +201,7 @@ class MilvusStore:
 
     # -- reading
 
-    def _live(self) -> str:
+    def live(self) -> str:
         """The live generation, loaded into the engine's memory (a restarted engine releases it)."""
         live = self.generation()
         if not live:
@@ -211,25 +211,25 @@ class MilvusStore:
                 for name in (live, f"{live}_docs"):
                     self.client.load_collection(name)
             except Exception as err:
-                self._damaged(_reason(err))
+                self._damaged(reason(err))
             self._loaded.add(live)
         return live
 
-    def _rows(self, collection: str, fields: list[str], expr: str = "") -> Iterator[dict]:
+    def rows(self, collection: str, fields: list[str], expr: str = "") -> Iterator[dict]:
         try:
             it = self.client.query_iterator(collection, batch_size=BATCH, filter=expr, output_fields=fields)
             while batch := it.next():
                 yield from batch
             it.close()
         except Exception as err:
-            self._damaged(_reason(err))
+            self._damaged(reason(err))
 
     def _blob(self, live: str, doc_id: str) -> str | None:
         try:
             rows = self.client.query(f"{live}_docs", filter=f"doc_id == {json.dumps(doc_id)}",
                                      output_fields=["doc_id", "part", "body"], limit=BATCH)  # fmt: skip
         except Exception as err:
-            self._damaged(_reason(err))
+            self._damaged(reason(err))
         return next((body for _, body in _joined(rows)), None)
 
     def document(self, live: str, doc_id: str) -> Document:
@@ -240,89 +240,7 @@ class MilvusStore:
         raise IndexCorrupt(f"index in {self.where} is damaged ({why}); " + rebuild_hint(self.where))
 
 
-class _Documents(Mapping):
-    """Documents of one generation, fetched when a hit needs one and kept (most recent 2,000)."""
-
-    def __init__(self, store: MilvusStore, live: str) -> None:
-        self.store, self.live = store, live
-        self._cache: OrderedDict[str, Document] = OrderedDict()
-
-    def __getitem__(self, doc_id: str) -> Document:
-        if doc_id not in self._cache:
-            self._cache[doc_id] = self.store.document(self.live, doc_id)
-            while len(self._cache) > 2_000:
-                self._cache.popitem(last=False)
-        self._cache.move_to_end(doc_id)
-        return self._cache[doc_id]
-
-    def __iter__(self) -> Iterator[str]:
-        return iter(self._cache)
-
-    def __len__(self) -> int:
-        return len(self._cache)
-
-
-class MilvusRetriever(Ranker):
-    """Dense and BM25 candidates from the engine (filters in its expressions), ranked by us."""
-
-    def __init__(self, store: MilvusStore, embedder: Embedder, settings: SearchSettings) -> None:
-        self.store, self.embedder, self.settings = store, embedder, settings
-        self.generation = store._live()
-        self.manifest = store.manifest()
-        check_compatible(self.manifest, store.where, embedder.name)
-        publishers = {d["publisher"] for d in self.manifest.get("documents", {}).values() if d.get("publisher")}
-        self.aliases = publisher_aliases(publishers)
-        self.documents = _Documents(store, self.generation)
-        self._pool = ThreadPoolExecutor(max_workers=2, thread_name_prefix="milvus-bm25")
-
-    def signals(self, query: str, filters: Filters | None = None) -> Signals:
-        expr = _expression(filters)
-        client, live, n = self.store.client, self.generation, self.settings.candidates
-        words = tokenize([query])[0]
-        lexical = None  # BM25 in the engine while the query is embedded here
-        if words:
-            bm25 = {"metric_type": "BM25"}
-            lexical = self._pool.submit(client.search, live, data=[" ".join(words)], anns_field="sparse", limit=n,
-                                        filter=expr, output_fields=FIELDS, search_params=bm25)  # fmt: skip
-        vector = self.embedder.encode([query])[0].tolist()
-        found = [
-            client.search(live, data=[vector], anns_field="dense", limit=n, filter=expr, output_fields=FIELDS,
-                          search_params={"metric_type": "IP", "params": {"nprobe": PROBES}})[0]
-        ]  # fmt: skip
-        if lexical is not None:
-            found.append(lexical.result()[0])
-        entities: dict[int, dict] = {}
-        for hits in found:
-            for hit in hits:
-                entities.setdefault(hit["entity"]["row"], hit["entity"])
-        at = {row: i for i, row in enumerate(entities)}
-        scores = [np.zeros(len(at), dtype=np.float32) for _ in range(2)]
-        for side, hits in enumerate(found):
-            for hit in hits:  # a server reports BM25 as a score, Milvus Lite as its negation
-                scores[side][at[hit["entity"]["row"]]] = max(abs(float(hit["distance"])), 1e-6)
-        chunks = [_chunk(e) for e in entities.values()]
-        publisher = np.array([e["publisher"] for e in entities.values()], dtype=object)
-        date = np.array([e["published"] for e in entities.values()], dtype=object)
-        rows = Rows(chunks, self.documents, publisher, date)
-        dense_scores, bm25_scores = scores[0], scores[1]
-        return Signals(bm25_scores, dense_scores, analyze(query, self.aliases), rows)
-
-
-def _expression(filters: Filters | None) -> str:
-    """The filters as a Milvus boolean expression ('' for none); strings quoted as JSON."""
-    if filters is None:
-        return ""
-    parts = []
-    if filters.publishers:
-        parts.append(f"publisher in {json.dumps(list(filters.publishers), ensure_ascii=False)}")
-    if filters.date_from:
-        parts.append(f'published != "" and published >= {json.dumps(filters.date_from)}')
-    if filters.date_to:
-        parts.append(f'published != "" and published <= {json.dumps(filters.date_to)}')
-    return " and ".join(parts)
-
-
-def _chunk(row: dict) -> Chunk:
+def chunk_of(row: dict) -> Chunk:
     return Chunk(row["id"], row["doc_id"], row["text"], row["start"], row["end"], row["header"], row["n_tokens"])
 
 
@@ -346,5 +264,5 @@ def _quietly(call, *args) -> None:
         call(*args)
 
 
-def _reason(err: Exception) -> str:
+def reason(err: Exception) -> str:
     return str(getattr(err, "message", "") or err).strip().splitlines()[0][:300]

@@ -167,3 +167,16 @@ def test_libraries_sharing_one_store(seed_dir: Path, tmp_path: Path, address: st
     second.remove(entry.path)
     assert "Battery plant opens" not in [e.title for e in first.entries()]
     shutil.rmtree(seed_dir / ".removed")
+
+
+@pytest.mark.parametrize("fusion", ["rrf", "weighted"])
+def test_fusion_by_the_engine_for_comparison(seed_dir: Path, address: str, settings, fusion: str) -> None:
+    build_index([seed_dir], address, FakeEmbedder(), chunk_tokens=60)
+    retriever = open_retriever(address, FakeEmbedder(), settings)
+    retriever.engine_fusion = fusion
+    hits = retriever.search(QUERIES[0], k=3)
+    assert len(hits) == 3 and hits[0].score >= hits[1].score >= hits[2].score
+    assert any("$680 million" in h.chunk.text for h in hits)
+    assert all(h.chunk.text == h.document.text[h.chunk.start : h.chunk.end] for h in hits)
+    dated = retriever.search(QUERIES[0], k=5, filters=Filters(date_from="2100-01-01"))
+    assert dated == []

@@ -111,6 +111,28 @@ def test_index_build_search_and_stats(home: Path) -> None:
     assert len(stats["documents"]) == 5
 
 
+def test_the_commands_on_a_milvus_store(home: Path) -> None:
+    """`--store milvus-lite:PATH.db` for index build/search/stats, ask, eval.multihop, eval.synthetic."""
+    store = f"milvus-lite:{home / 'store.db'}"
+    assert "5 documents" in run(home, "-m", "index", "build", str(home / "articles"), "--store", store).stdout
+    found = run(home, "-m", "index", "search", "trade between Hunan and the UK", "-k", "2", "--json",
+                "--from", "2019", "--store", store)  # fmt: skip
+    hits = json.loads(found.stdout)
+    assert len(hits) == 2 and all(h["document"]["published"].startswith("2019") for h in hits)
+    assert len(json.loads(run(home, "-m", "index", "stats", "--json", "--store", store).stdout)["documents"]) == 5
+    answer = json.loads(run(home, "-m", "ask", "How much was trade between Hunan and the UK in 2018?", "--json",
+                            "--store", store).stdout)  # fmt: skip
+    assert answer["citations"] and answer["text"].endswith("]")
+    out = home / "mh-milvus"
+    run(home, "-m", "eval.multihop", "--split", "dev", "--store", f"milvus-lite:{home / 'mh.db'}", "--out", str(out))
+    figures = json.loads((out / "retrieval.json").read_text())
+    assert figures["n_queries"] == 5 and figures["store"].startswith("milvus-lite:") and 0 <= figures["mrr@10"] <= 1
+    synthetic = run(home, "-m", "eval.synthetic", "--chunks", "3000", "--queries", "3",
+                    "--store", f"milvus-lite:{home / 'synthetic.db'}")  # fmt: skip
+    figures = json.loads(synthetic.stdout.strip().splitlines()[-1])
+    assert figures["chunks"] == 3000 and figures["search_p50_ms"] > 0 and figures["store"].startswith("milvus-lite:")
+
+
 def test_index_search_refuses_a_date_that_is_not_one(home: Path) -> None:
     with pytest.raises(AssertionError, match="not a date on the calendar"):
         run(home, "-m", "index", "search", "trade", "--from", "2019-13-45")
