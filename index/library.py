@@ -1,9 +1,13 @@
 """The article library behind a long-running app: one folder of files, the index built from it,
 and the Retriever over that index, kept in step as articles are added or removed.
 
-Adding checks every file before anything is copied (a bad file changes nothing); removing moves
-the file into the folder's hidden `.removed/` subfolder rather than deleting it. Each change
+Adding checks every file before anything is copied (a bad file changes nothing), copies each one
+atomically (a hidden temporary file, synced, checked against the upload, then renamed) and undoes
+the copies when indexing fails; removing moves the file, with the copies of it the index recorded
+as duplicates, into the folder's hidden `.removed/` subfolder rather than deleting it. Each change
 re-indexes incrementally and swaps in a new Retriever; searches already running keep the old one.
+On opening, what a crash left is settled: temporary files go, and a folder out of step with its
+index (a copied file never indexed, a file gone) is re-indexed.
 Several processes may share one library (the folder on a shared disk, the index in one Milvus
 store): changes take a lock file in the folder, and each process picks up another's build on
 its next search.
@@ -12,17 +16,17 @@ its next search.
 from __future__ import annotations
 
 import fcntl
-import hashlib
 import shutil
 import threading
 import time
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from index.build import BuildReport, build_index
 from index.embed import Embedder
+from index.library_files import copies_of, disk_problem, out_of_step, place, remove_leftovers, sha256
 from index.search import Ranker, SearchSettings
 from index.store import IndexMismatch, IndexNotFound
 from index.stores import is_remote, open_store
@@ -76,13 +80,15 @@ class Library:
         return self._retriever
 
     def open(self, progress: bool = False) -> BuildReport | None:
-        """Load the index, building it from the articles folder first when there is none or when
-        another embedder made it (a damaged index is reported, not replaced)."""
+        """Load the index, building it from the articles folder first when there is none, when
+        another embedder made it or when it does not hold what the folder holds (a crash between
+        copying and indexing); a damaged index is reported, not replaced."""
+        remove_leftovers(self.articles_dir)
         try:
-            self.retriever  # noqa: B018 - loads it
-            return None
+            manifest = self.retriever.manifest
         except (IndexNotFound, IndexMismatch):
             return self.refresh(progress)
+        return self.refresh(progress) if out_of_step(self.articles_dir, manifest) else None
 
     def refresh(self, progress: bool = False) -> BuildReport:
         """Re-index the articles folder (only what changed is embedded) and swap the retriever."""
@@ -107,15 +113,17 @@ class Library:
             targets: list[Path] = []
             for f, name in zip(files, names, strict=True):
                 targets.append(self._target(Path(f), name, taken=targets))
-            copied = []
-            for source, target in zip(files, targets, strict=True):
-                shutil.copyfile(source, target)
-                copied.append(target)
+            copied: list[Path] = []
             try:
+                for source, target in zip(files, targets, strict=True):
+                    place(Path(source), target)
+                    copied.append(target)
                 return self._rebuild(progress)
-            except Exception:
+            except BaseException as err:
                 for path in copied:
                     path.unlink(missing_ok=True)
+                if isinstance(err, OSError):
+                    raise UploadRejected(f"not added (nothing was changed): {disk_problem(err)}") from None
                 raise
 
     def remove(self, path: str, progress: bool = False) -> BuildReport:
@@ -125,15 +133,25 @@ class Library:
         if folder not in file.parents or not file.is_file():
             raise UploadRejected(f"{path} is not a file of the library folder {self.articles_dir}")
         with self._changing():
+            copies = copies_of(file, self.retriever.manifest)
             trash = folder / REMOVED / time.strftime("%Y%m%d-%H%M%S")
-            trash.mkdir(parents=True, exist_ok=True)
-            moved = trash / file.name
-            shutil.move(file, moved)
+            moved: list[tuple[Path, Path]] = []
             try:
-                return self._rebuild(progress)
-            except Exception:
-                shutil.move(moved, file)
+                trash.mkdir(parents=True, exist_ok=True)
+                for n, source in enumerate([file, *copies]):
+                    kept = trash / source.name
+                    moved.append((source, kept if not kept.exists() else trash / f"{n}-{source.name}"))
+                    shutil.move(source, moved[-1][1])
+                report = self._rebuild(progress)
+            except BaseException as err:
+                for source, kept in moved:
+                    if kept.exists():
+                        shutil.move(kept, source)
+                if isinstance(err, OSError):
+                    raise UploadRejected(f"not removed (nothing was changed): {disk_problem(err)}") from None
                 raise
+            also = [f"also removed its copy {c.name}" for c in copies]
+            return replace(report, note="; ".join(filter(None, [report.note, *also])))
 
     def _rebuild(self, progress: bool) -> BuildReport:
         tokens, overlap = self._chunking
@@ -160,10 +178,10 @@ class Library:
         """Where the upload goes: its own name, or name-2, name-3... beside a different file."""
         self.articles_dir.mkdir(parents=True, exist_ok=True)
         target = self.articles_dir / name
-        digest = _sha256(source)
+        digest = sha256(source)
         stem, suffix, n = target.stem, target.suffix, 1
         while target.exists() or target in taken:
-            if target.exists() and _sha256(target) == digest:
+            if target.exists() and sha256(target) == digest:
                 raise UploadRejected(f"{name} is already in the library")
             n += 1
             target = self.articles_dir / f"{stem}-{n}{suffix}"
@@ -186,7 +204,3 @@ def _unreadable(path: Path, name: str) -> str | None:
     if not articles:
         return "; ".join(s.reason for s in results if isinstance(s, Skipped)) or "no article text found"
     return None
-
-
-def _sha256(path: Path) -> str:
-    return hashlib.sha256(Path(path).read_bytes()).hexdigest()
