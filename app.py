@@ -19,7 +19,7 @@ from pathlib import Path
 
 import gradio as gr
 
-from ask import Answer, BadQuestion, Preview, Token, answer_dict
+from ask import Answer, Preview, Token
 from config import Config
 from console import quiet_libraries
 from index import CorpusEmpty, IndexProblem, ModelUnavailable, load_embedder
@@ -28,11 +28,11 @@ from index.settings import BadSetting, make_filters
 from ingest.readers import SUFFIXES
 from ui import render
 from ui.access import Access, access_from, add_access_arguments
+from ui.api import USER_ERRORS, ask_api
 from ui.library_panel import library_outputs, wire_library
 from ui.session import Service, model_choices
 
 ASSETS = Path(__file__).resolve().parent / "ui"
-_USER_ERRORS = (BadQuestion, BadSetting, ModelUnavailable, IndexProblem)  # shown to the user as one line
 Turns = list[tuple[str, Answer]]
 
 
@@ -81,7 +81,7 @@ def respond(
             raise gr.Error(str(err)) from None
         failed = {"role": "assistant", "content": render.pending_message(preview, draft, turn, failure=str(err))}
         yield [*shown, failed], gr.skip(), turns, "", question
-    except _USER_ERRORS as err:
+    except USER_ERRORS as err:
         raise gr.Error(str(err)) from None
 
 
@@ -143,7 +143,7 @@ def build_ui(service: Service, access: Access | None = None) -> gr.Blocks:
                 yield render.status([line])  # escaped: a model path is shown as written
 
         demo.load(watch_model, outputs=model_status, concurrency_limit=None, api_visibility="private")
-        gr.api(_api(service), api_name="ask")
+        gr.api(ask_api(service), api_name="ask")
     return demo
 
 
@@ -200,33 +200,6 @@ def _wire_chat(service: Service, controls: tuple, chatbot, sources, turns, setti
     reset = dict(outputs=[chatbot, sources, turns, box, asked], api_visibility="private")
     clear.click(start_over, **reset)
     chatbot.clear(start_over, **reset)  # the chat's own bin icon
-
-
-def _api(service: Service) -> Callable[..., dict]:
-    def ask(
-        question: str,
-        history: list[list[str]] | None = None,
-        passages: int = 0,
-        date_from: str = "",
-        date_to: str = "",
-        publishers: list[str] | None = None,
-    ) -> dict:
-        """Answer a question about the articles. `history`: earlier [question, answer] pairs of this
-        conversation, oldest first; `passages`: how many the model sees (0: the default); dates
-        (YYYY, YYYY-MM or YYYY-MM-DD) and publishers filter the articles searched. Returns the
-        answer text, its citations, the abstained flag, the passages selected (the model is shown those
-        that score near the best) and timings."""
-        try:
-            search = make_filters(date_from, date_to, publishers)
-            if not all(isinstance(t, list | tuple) and len(t) == 2 for t in history or []):
-                raise BadSetting("history must be a list of [question, answer] pairs")
-            pairs = [(str(q), str(a)) for q, a in history or []]
-            *_, answer = service.stream(question, pairs, None, passages or None, search)
-        except _USER_ERRORS as err:
-            raise gr.Error(str(err)) from None
-        return answer_dict(answer)
-
-    return ask
 
 
 def main(argv: list[str] | None = None) -> int:

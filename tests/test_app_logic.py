@@ -15,6 +15,7 @@ from config import Config
 from index.library import REMOVED, Library, UploadRejected
 from tests.fakes import FakeEmbedder, ScriptedModel, number_of
 from ui import render
+from ui.api import ask_api
 from ui.session import DEFAULT_LABEL, ModelChoice, Service, model_choices
 
 EVIL = '<script>window.pwned = 1</script><img src=x onerror="window.pwned = 2"> **bold** [1](javascript:x)'
@@ -152,7 +153,7 @@ def test_api_returns_data(library: Library) -> None:
     service = _service(
         library, lambda m: f"In 2018, trade between Hunan and the UK reached $680 million [{number_of(m, '$680')}]."
     )
-    data = app._api(service)("How much was trade between Hunan and the UK in 2018?")
+    data = ask_api(service)("How much was trade between Hunan and the UK in 2018?")
     assert data["abstained"] is False and "$680 million" in data["text"]
     assert data["citations"][0]["quote"] and data["sources"][0]["title"]
 
@@ -164,13 +165,16 @@ def test_api_filters_and_bad_settings(library: Library) -> None:
         shown = "$680" in m[-1]["content"]
         return f"Trade reached $680 million [{number_of(m, '$680')}]." if shown else "The articles don't say."
 
-    api = app._api(_service(library, reply))
+    api = ask_api(_service(library, reply))
     later = api("How much was trade between Hunan and the UK in 2018?", date_from="2021")
     assert later["abstained"] is True  # the 2019 article is filtered out
     assert all(s["published"] >= "2021" for s in later["sources"])
-    for bad in (dict(date_to="soon"), dict(history=[["only a question"]]), dict(question="  ")):
-        with pytest.raises(gr.Error):
+    wrong_types = (dict(passages="three"), dict(passages=-1), dict(passages=True), dict(date_from=2019),
+                   dict(publishers=[1, 2]), dict(question=42), dict(history="earlier"))  # fmt: skip
+    for bad in (dict(date_to="soon"), dict(history=[["only a question"]]), dict(question="  "), *wrong_types):
+        with pytest.raises(gr.Error) as raised:
             api(**{"question": "How much was trade?", **bad})
+        assert "Traceback" not in str(raised.value) and "object" not in str(raised.value), bad
 
 
 def test_model_choices_put_named_models_first() -> None:
