@@ -1,5 +1,6 @@
 """The chat app: python app.py [--host H] [--port P] [--index-dir DIR | --store S] [--articles DIR] [--model M]
-[--auth USER:PASS] [--reader USER:PASS] [--auth-file FILE] [--allow-anonymous] [--max-upload-mb N].
+[--auth USER:PASS] [--reader USER:PASS] [--auth-file FILE] [--allow-anonymous] [--max-upload-mb N]
+[--max-queue N].
 
 Builds the index of the articles folder on first start (progress in the terminal), loads the
 model once, then serves the chat on http://127.0.0.1:7860: streamed answers with citation
@@ -216,6 +217,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--verbose", action="store_true", help="also show third-party libraries' warnings and logs")
     add_access_arguments(parser)
     parser.add_argument("--max-upload-mb", type=float, default=50, help="refuse larger uploads (default 50)")
+    parser.add_argument("--max-queue", type=int, default=32, help="questions waiting at most; then 'busy' (default 32)")
     args = parser.parse_args(argv)
     try:
         access = access_from(args)
@@ -247,7 +249,8 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     print(f"index ready in {time.perf_counter() - started:.1f}s; the model loads in the background", file=sys.stderr)
     demo = build_ui(service, access)
-    demo.queue(default_concurrency_limit=1).launch(
+    # one answer at a time (the CPU is the limit); a waiting page shows its place and an estimate
+    demo.queue(default_concurrency_limit=1, max_size=max(1, args.max_queue)).launch(
         server_name=args.host,
         server_port=args.port,
         auth=access.login if access.required else None,

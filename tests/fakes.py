@@ -100,6 +100,18 @@ class CrashingModel(ScriptedModel):
         yield from super().stream(messages, max_tokens)
 
 
+class SlowModel(ScriptedModel):
+    """Quotes like `quoting_model`, three seconds a reply: a busy server's model."""
+
+    def stream(self, messages: list[dict], max_tokens: int = 160) -> Iterator[str]:
+        time.sleep(3)
+        yield from super().stream(messages, max_tokens)
+
+
+def slow_model() -> SlowModel:
+    return SlowModel(quote_first_passage, judge=lambda messages: 0.8)
+
+
 def crashing_model() -> CrashingModel:
     return CrashingModel(quote_first_passage)
 

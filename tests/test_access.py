@@ -104,3 +104,27 @@ def test_a_reader_can_ask_but_not_change_the_library(guarded) -> None:
         page.wait_for_selector("text=can ask questions but not change the library", timeout=30_000)
         browser.close()
     assert sorted(p.name for p in (root / "articles").glob("*.txt")) == before and len(before) == 5
+
+
+def test_a_full_queue_says_busy(tmp_path: Path) -> None:
+    """Past --max-queue waiting questions, a question is refused at once with Gradio's 'queue is full'."""
+    from gradio_client import Client
+
+    shutil.copytree(SEEDS, tmp_path / "articles")
+    env = {**FAKE_MODELS, "ASK_MODEL": "py:tests.fakes:slow_model", "ASK_CACHE_DIR": str(tmp_path / "cache")}
+    app = start_app(["--articles", str(tmp_path / "articles"), "--index-dir", str(tmp_path / "index"),
+                     "--max-queue", "1"], tmp_path / "app.log", env=env)  # fmt: skip
+    try:
+        client = Client(app.url, verbose=False)
+        jobs = [client.submit(question="How much was trade between Hunan and the UK in 2018?", api_name="/ask")
+                for _ in range(4)]  # fmt: skip
+        outcomes = []
+        for job in jobs:
+            try:
+                outcomes.append(job.result(timeout=120)["citations"] != [])
+            except Exception as err:  # gradio_client's QueueError
+                outcomes.append(str(err))
+        assert any(o is True for o in outcomes), outcomes
+        assert any(isinstance(o, str) and "queue is full" in o.lower() for o in outcomes), outcomes
+    finally:
+        app.stop()
