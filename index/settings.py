@@ -74,7 +74,8 @@ def make_filters(date_from: str | None, date_to: str | None, publishers: Sequenc
     must be a list of names (a bare string is one name, never its letters)."""
     if isinstance(publishers, str):
         publishers = [publishers] if publishers.strip() else []
-    if publishers is not None and not all(isinstance(p, str) for p in publishers):
+    names = isinstance(publishers, list | tuple) and all(isinstance(p, str) for p in publishers)
+    if publishers is not None and not names:
         raise BadSetting("publishers must be a list of names")
     start, stop = date_bound(date_from, False), date_bound(date_to, True)
     if start and stop and start > stop:

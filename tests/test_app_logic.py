@@ -169,7 +169,7 @@ def test_api_filters_and_bad_settings(library: Library) -> None:
     later = api("How much was trade between Hunan and the UK in 2018?", date_from="2021")
     assert later["abstained"] is True  # the 2019 article is filtered out
     assert all(s["published"] >= "2021" for s in later["sources"])
-    wrong_types = (dict(passages="three"), dict(passages=-1), dict(passages=True), dict(date_from=2019),
+    wrong_types = (dict(passages="three"), dict(passages=-1), dict(passages=True), dict(date_from=[2019]),
                    dict(publishers=[1, 2]), dict(question=42), dict(history="earlier"))  # fmt: skip
     for bad in (dict(date_to="soon"), dict(history=[["only a question"]]), dict(question="  "), *wrong_types):
         with pytest.raises(gr.Error) as raised:

@@ -30,7 +30,7 @@ def ask_api(service: Service) -> Callable[..., dict]:
         answer text, its citations, the abstained flag, the passages selected (the model is shown those
         that score near the best) and timings."""
         try:
-            _check_types(question, history, passages, date_from, date_to)
+            _check_types(question, history, passages)
             search = make_filters(date_from, date_to, publishers)
             if not all(isinstance(t, list | tuple) and len(t) == 2 for t in history or []):
                 raise BadSetting("history must be a list of [question, answer] pairs")
@@ -43,13 +43,12 @@ def ask_api(service: Service) -> Callable[..., dict]:
     return ask
 
 
-def _check_types(question: object, history: object, passages: object, *dates: object) -> None:
-    """What the API was sent, checked before use: each wrong value named in one line."""
+def _check_types(question: object, history: object, passages: object) -> None:
+    """What the API was sent, checked before use: each wrong value named in one line (dates and
+    publishers are checked by `make_filters`)."""
     if not isinstance(question, str):
         raise BadQuestion("the question must be text")
     if history is not None and not isinstance(history, list | tuple):
         raise BadSetting("history must be a list of [question, answer] pairs")
     if isinstance(passages, bool) or not isinstance(passages, int) or not 0 <= passages <= 10:
         raise BadSetting("passages must be a whole number from 0 (the default) to 10")
-    if any(d is not None and not isinstance(d, str) for d in dates):
-        raise BadSetting("dates must be text: YYYY, YYYY-MM or YYYY-MM-DD")
