@@ -36,6 +36,7 @@ TESTED = {
     "tools/lock",
     "-m ask.serve",  # with `python -m ask --model openai://…`: tests/test_remote.py
     "-m eval.calibrate",
+    "-m eval.soak",
 }
 
 
@@ -187,6 +188,16 @@ def test_synthetic(home: Path) -> None:
     out = run(home, "-m", "eval.synthetic", "--chunks", "20000", "--queries", "5")
     figures = json.loads(out.stdout.strip().splitlines()[-1])
     assert figures["chunks"] == 20000 and figures["search_p50_ms"] > 0
+
+
+def test_soak(home: Path) -> None:
+    out = home / "soak"
+    done = run(home, "-m", "eval.soak", "--clients", "2", "--minutes", "0.1", "--questions", "2", "--out", str(out),
+               "--", "--articles", str(home / "articles"), "--index-dir", str(home / "soak-idx"))  # fmt: skip
+    figures = json.loads(done.stdout.strip().splitlines()[-1])
+    assert figures["answered"] > 2 and figures["errors"] == 0 and figures["leaks"] == 0
+    assert figures["rss_end_mb"] > 0 and figures["rss_slope_mb_per_request"] is not None
+    assert (out / "soak.json").is_file()
 
 
 def test_llama_runtime_report(home: Path) -> None:
