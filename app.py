@@ -50,15 +50,16 @@ def chat_messages(turns: Turns) -> list[dict]:
 def respond(
     service: Service, question: str, turns: Turns, settings: tuple, stopped: Callable[[], bool] = lambda: False
 ) -> Iterator[tuple]:
-    """Stream one answer: the cited preview, the model's draft, then the verified answer. When
-    `stopped()` turns true the model is let go and the draft stays on screen, marked stopped."""
+    """Stream one answer: the cited preview, a sign that the model is writing (its unchecked words
+    are never shown), then the verified answer. When `stopped()` turns true the model is let go
+    and the preview stays on screen, marked stopped."""
     passages, date_from, date_to, publishers, model = settings
     question = " ".join((question or "").split())
     if not question:
         raise gr.Error("Type a question first.")
     turn, history = len(turns) + 1, [(q, a.text) for q, a in turns]
     shown = [*chat_messages(turns), {"role": "user", "content": render.question_message(question)}]
-    preview, draft = None, ""
+    preview, written = None, 0
     try:
         events = service.stream(question, history, model, passages, make_filters(date_from, date_to, publishers))
         for event in events:
@@ -69,9 +70,9 @@ def respond(
             if isinstance(event, Preview):
                 preview = event
             elif isinstance(event, Token):
-                draft += event.text
+                written = event.written
             halt = stopped()
-            pending = {"role": "assistant", "content": render.pending_message(preview, draft, turn, halt)}
+            pending = {"role": "assistant", "content": render.pending_message(preview, written, turn, halt)}
             panel = render.sources_panel(turns, preview=(turn, question, preview)) if preview else gr.skip()
             yield [*shown, pending], panel, turns, "", question
             if halt:
@@ -80,7 +81,7 @@ def respond(
     except ModelUnavailable as err:  # the model failed mid-answer: the preview stays, the reason below it
         if preview is None:
             raise gr.Error(str(err)) from None
-        failed = {"role": "assistant", "content": render.pending_message(preview, draft, turn, failure=str(err))}
+        failed = {"role": "assistant", "content": render.pending_message(preview, written, turn, failure=str(err))}
         yield [*shown, failed], gr.skip(), turns, "", question
     except USER_ERRORS as err:
         raise gr.Error(str(err)) from None

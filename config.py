@@ -77,6 +77,10 @@ class Config:
         # keeps 80 of 82 right and cuts 6 of 26 wrong; quoted sentences, 0.65 keeps 7 of 9, cuts 13 of 13
         min_support=0.45,
         min_support_quoted=0.65,
+        # the 1st percentile of the model's P(news) over 60 sentences drawn from the MultiHop-RAG
+        # corpus (real news), so about 1 news sentence in 100 is wrongly refused; it caught 15 of 20
+        # orders written for this calibration (not those of `python -m eval.injections`); AUC 0.98
+        min_news=0.89,
     )
 
     @property

@@ -1,7 +1,7 @@
 """Command line: python -m ask "question" [--json] [--model M] [--backend B] [--index-dir DIR].
 
-Prints the cited preview at once, streams the model's words, then the verified answer and its
-sources. The default index is built from data/articles/ first if there is none.
+Prints the cited preview at once, then the verified answer and its sources (the model's words
+are shown only once checked). The default index is built from data/articles/ first if there is none.
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from collections.abc import Iterator
 from dataclasses import replace
 from pathlib import Path
 
-from ask import Answer, BadQuestion, Event, Pipeline, Preview, Token, answer_dict, load_generator
+from ask import Answer, BadQuestion, Event, Pipeline, Preview, answer_dict, load_generator
 from config import Config
 from console import quiet_libraries
 from index import (
@@ -92,9 +92,7 @@ def _print_stream(events: Iterator[Event], quiet: bool) -> Answer:
         if quiet:
             continue
         if isinstance(event, Preview):
-            print(f"Preview: {event.text} [{event.citation.number}]\n\nModel: ", end="", flush=True)
-        elif isinstance(event, Token):
-            print(event.text, end="", flush=True)
+            print(f"Preview: {event.text} [{event.citation.number}]\n\nChecking the model's answer…", flush=True)
     raise RuntimeError("the pipeline ended without an answer")
 
 

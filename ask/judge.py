@@ -1,5 +1,8 @@
-"""The model asked two constrained questions about an answer, appended to the prompt it answered
-from: do the passages state this answer, and do they hold what the question needs at all?
+"""The model asked constrained questions about an answer, appended to the prompt it answered
+from: do the passages state this answer, and do they hold what the question needs at all? And,
+of each passage sentence the answer's facts come from: does it report news, or is it an order to
+an assistant or reader? An article is data; an order inside it supports nothing, in any wording
+or language, which is why the model is asked rather than a list of phrases consulted.
 
 The replies are weighed, not generated: each is the share of the next-token probability that
 goes to "yes" rather than "no" (`Chooser.choose`), and the support is their mean (on the gold
@@ -24,6 +27,16 @@ def support(generator: Generator, messages: Messages, answer: str) -> float | No
     if stated is None:
         return None
     return (stated + _ask(generator, messages, render("answerable"))) / 2
+
+
+def reports(generator: Generator, messages: Messages, number: int, sentence: str) -> float | None:
+    """The share of "news" against "instruction" in the model's one-word verdict on `sentence`
+    (of passage `number`); None when the generator cannot weigh replies."""
+    if not hasattr(generator, "choose"):
+        return None
+    check = render("reports", number=str(number), sentence=" ".join(sentence.split()))
+    asked = [*messages[:-1], {**messages[-1], "content": f"{messages[-1]['content']}\n\n{check}"}]
+    return generator.choose(asked, ["news", "instruction"]).get("news")
 
 
 def _ask(generator: Generator, messages: Messages, check: str) -> float | None:

@@ -1,8 +1,9 @@
 """Question (+ chat history) -> retrieval -> passages -> model -> verified, cited Answer.
 
 `Pipeline.stream` yields a Preview (the best supporting sentence, cited) as soon as retrieval is
-done, then the model's tokens, then the final Answer whose every sentence has been checked
-against the passage it cites. When the evidence is weak, the model says the articles are silent,
+done, then Token events while the model writes (how much it has written, never its unchecked
+words: a draft the checks would cut is never shown), then the final Answer whose every sentence
+has been checked against the passage it cites. When the evidence is weak, the model says the articles are silent,
 or nothing survives verification, the Answer abstains and lists the nearest passages instead.
 """
 
@@ -16,13 +17,13 @@ from dataclasses import replace
 from ask.conflicts import other_account
 from ask.facts import yes_no
 from ask.generate import Generator
-from ask.judge import support
+from ask.judge import reports, support
 from ask.passages import Passage, Sentence, passage_of, score_sentences, select_passages
-from ask.prompts import render
+from ask.prompts import as_data, render
 from ask.settings import AnswerSettings
 from ask.sources import covering, named_sources
 from ask.types import Answer, Citation, Event, Preview, Timings, Token
-from ask.verify import Supported, Verifier
+from ask.verify import Supported, Verifier, fact_sentences
 from index import Filters, Retriever
 
 ABSTAIN_TEXT = "The articles don't say."
@@ -76,7 +77,7 @@ class Pipeline:
         for piece in self.generator.stream(self._messages(standalone, shown), self.settings.max_new_tokens):
             first = first or time.perf_counter() - started
             raw += piece
-            yield Token(piece)
+            yield Token(len(raw))
         verdict = self.verifier.verify(raw, passages, standalone)
         extractive = not verdict.abstained and not verdict.kept
         if extractive:  # the model's sentences were all cut: quote the best passage sentence instead
@@ -96,6 +97,16 @@ class Pipeline:
             removed = [*verdict.removed, f"{text} (the model does not find it stated: P(yes) {p_yes:.2f})"]
             yield replace(self._abstain(base, passages, raw, removed, timings), support=p_yes)
             return
+        orders = self._orders(kept, standalone, self._messages(standalone, judged))
+        if orders:
+            kept = [s for s in kept if s not in orders]
+            removed = [*verdict.removed, *orders.values()]
+            timings = Timings(retrieved, preview, first, time.perf_counter() - started)
+            if not kept or self.verifier.unanswered(kept, standalone, shown):
+                yield replace(self._abstain(base, passages, raw, removed, timings), support=p_yes)
+                return
+            verdict = replace(verdict, removed=removed)
+            text = " ".join(f"{s.text} [{s.passage.number}]" for s in kept)
         yield Answer(
             **base,
             text=text,
@@ -108,6 +119,22 @@ class Pipeline:
             extractive=extractive,
             support=p_yes,
         )
+
+    def _orders(self, kept: list[Supported], question: str, messages: list[dict[str, str]]) -> dict[Supported, str]:
+        """The kept sentences whose facts come from a passage sentence that the model judges an
+        order to an assistant or reader rather than news (P(news) below `min_news`), each with
+        why it is cut. Each sentence is asked once; a model that cannot weigh is not asked."""
+        judged: dict[tuple[str, int], float | None] = {}
+        cut = {}
+        for claim in kept:
+            for sentence in fact_sentences(claim, question):
+                key = (sentence.document.id, sentence.start)
+                if key not in judged:
+                    judged[key] = reports(self.generator, messages, claim.passage.number, sentence.text)
+                if judged[key] is not None and judged[key] < self.settings.min_news:
+                    cut[claim] = f"{claim.text} (its passage gives an order, not news: {sentence.text!r})"
+                    break
+        return cut
 
     def _weigh(self, question: str, shown: list[Passage]) -> dict[str, float]:
         """A yes/no question put to the model with a one-word reply, weighed rather than written:
@@ -127,7 +154,7 @@ class Pipeline:
         in those articles."""
         retrieved, preview, started = clock
         word = "Yes" if shares["yes"] >= shares["no"] else "No"
-        yield Token(word)
+        yield Token(len(word))
         kept = [Supported(word, p, max(p.sentences, key=lambda s: s.score)) for p in shown]
         timings = Timings(retrieved, preview, time.perf_counter() - started, time.perf_counter() - started)
         reason = self.verifier.unanswered(kept, question, shown)
@@ -157,7 +184,7 @@ class Pipeline:
         for p in passages:
             header = f"same article as [{first[p.document.id]}]" if p.document.id in first else _header(p)
             first.setdefault(p.document.id, p.number)
-            blocks.append(render("passage", number=str(p.number), header=header, text=" ".join(p.text.split())))
+            blocks.append(render("passage", number=str(p.number), header=as_data(header), text=as_data(p.text)))
         return [
             {"role": "system", "content": render("system")},
             {"role": "user", "content": render("answer", passages="\n\n".join(blocks), question=question)},

@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import re
 import string
 from functools import cache
 from pathlib import Path
 
 PROMPTS_DIR = Path(__file__).resolve().parent.parent / "prompts"
+# The control tokens of chat templates: "<|im_start|>", "<|eot_id|>" (ChatML, Qwen, Llama 3, Phi),
+# "[INST]", "<<SYS>>" (Llama 2). Inside a prompt they would open a turn of the conversation.
+_CONTROL = re.compile(r"<\|[^<>|\n]{0,64}\|>|\[/?INST\]|<</?SYS>>")
 
 
 class MissingSlot(KeyError):
@@ -23,6 +27,13 @@ def template(name: str) -> str:
 
 def slots(name: str) -> set[str]:
     return {field for _, field, _, _ in string.Formatter().parse(template(name)) if field}
+
+
+def as_data(text: str) -> str:
+    """Article text made fit to quote in a prompt: chat-template control tokens removed, so that
+    nothing in an article can open a turn of the conversation, and all on one line, so that no
+    line of it starts like a role ("assistant:") or a heading ("### Instruction")."""
+    return " ".join(_CONTROL.sub(" ", text).split())
 
 
 def render(name: str, **values: str) -> str:

@@ -19,6 +19,7 @@ class AnswerSettings:
     min_overlap: float  # verification: share of the claim's words in the passage or the question
     min_support: float  # the model's P(yes) that the cited passages state the answer (ask/judge.py); below: abstain
     min_support_quoted: float  # the same for a quoted passage sentence, when the model's own words were all cut
+    min_news: float = 0.89  # the model's P(news, not instruction) for a sentence an answer's facts come from
 
     def judged(self, min_support: float | None) -> AnswerSettings:
         """These settings with one judge threshold for every answer (None: as they are)."""

@@ -60,7 +60,10 @@ class Preview:
 
 @dataclass(frozen=True)
 class Token:
-    text: str
+    """The model wrote more: how many characters so far. Its words are not passed on until they
+    are checked (the Answer): a page can show progress, never an unchecked draft."""
+
+    written: int
 
 
 Event = Preview | Token | Answer

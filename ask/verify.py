@@ -6,7 +6,8 @@ nearly all its other words are in the passage or the question, and its embedding
 of the passage's sentences. The question's words never count against it: a right answer is not
 cut for repeating how it was asked. A citation that fails is re-pointed to a passage that supports
 the sentence; a sentence nothing supports is removed. Markers that point at no passage never
-survive. Sentences of a passage that read like orders to the model support nothing.
+survive. Whether a passage sentence reports news or gives the model an order is the model's
+judgement, asked of the sentences an answer's facts come from (`fact_sentences`, ask/judge.py).
 
 Whether the supported sentences answer the question is checked on the facts it asks for (a
 number, a date, a name, a place; yes or no only to a yes/no question) and on the question's own
@@ -22,7 +23,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ask.facts import FRAMING, answers_kind, numbers
+from ask.facts import FRAMING, answers_kind, numbers, yes_no
 from ask.names import mentioned, names, present
 from ask.passages import Passage, Sentence, passage_of
 from index import Embedder
@@ -30,11 +31,6 @@ from index.lexical import tokenize
 from ingest import Document, split_sentences
 
 _MARKER = re.compile(r"\s*\[(\d+(?:\s*[,;]\s*\d+)*)\]")
-_INSTRUCTION = re.compile(
-    r"\b(ignore|disregard|forget)\b.{0,40}\b(instructions?|prompt|rules|above)\b|\byou are now\b|\bsystem prompt\b"
-    r"|\b(answer|reply|respond|say)\b.{0,30}\b(instead|only with|exactly)\b",
-    re.I,
-)
 ABSTAIN_PATTERNS = re.compile(
     r"articles? (do(es)?n['’]?t|do(es)? not) (say|mention|contain|provide|state)|"
     r"(no|not enough|insufficient) information|not (mentioned|stated|specified|provided)|cannot be determined|"
@@ -100,9 +96,7 @@ class Verifier:
         """The passage sentence that supports `claim`, or None and the reason it does not.
         `vectors` embed the claim, and the question with the claim (a bare "2015" means nothing
         alone)."""
-        evidence = [s for s in passage.sentences if not _INSTRUCTION.search(s.text)]
-        if not evidence:
-            return None, "the passage holds only instructions"
+        evidence = passage.sentences
         local = " ".join([*(s.text for s in evidence), _about(passage.document)])
         if not numbers(claim) <= numbers(local) | numbers(question):
             return None, "a number is not in the passage"
@@ -154,7 +148,8 @@ class Verifier:
         publishers of several articles)."""
         if not kept:
             return ""
-        if not any(answers_kind(s.text, question) for s in kept):
+        new = [s for s in kept if yes_no(question) or not restates(s.text, question)]  # says more than was asked
+        if not any(answers_kind(s.text, question) for s in new):
             return "does not answer the question"
         cited = _text_of(s.passage.document for s in kept)
         evidence = _text_of([*(s.passage.document for s in kept), *(p.document for p in shown)])
@@ -173,6 +168,25 @@ class Verifier:
             if quoted and not self.unanswered([quoted], question, shown=[]):  # its own article must cover it
                 return Verdict([quoted], [], abstained=False)
         return Verdict([], [], abstained=False)
+
+
+def restates(claim: str, question: str) -> bool:
+    """Does the claim only say again what the question says: no word, number or name the question
+    lacks ("A UK minister took part in the dialogue." for "Which UK minister took part in the
+    dialogue?")?"""
+    words = set(tokenize([claim])[0]) - set(tokenize([question])[0]) - FRAMING
+    return not words and numbers(claim) <= numbers(question) and names(claim) <= names(question)
+
+
+def fact_sentences(claim: Supported, question: str) -> list[Sentence]:
+    """The sentences of the claim's passage its facts come from: its supporting sentence and
+    each one holding a number or name of the claim that the question did not give."""
+    new_numbers, new_names = numbers(claim.text) - numbers(question), names(claim.text) - names(question)
+    holding = [
+        s for s in claim.passage.sentences
+        if numbers(s.text) & new_numbers or any(present(n, s.text) for n in new_names)
+    ]  # fmt: skip
+    return list({(s.document.id, s.start): s for s in [claim.quote, *holding]}.values())
 
 
 def _text_of(documents: Iterable[Document]) -> str:

@@ -10,6 +10,7 @@ gives the date, publisher and author. HTML pages are first reduced to text by tr
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass
 
 from ingest.metadata import find_publisher, parse_date, split_byline, wire_service
@@ -36,6 +37,7 @@ _BOILERPLATE = [
 ]
 _BYLINE = re.compile(r"^by\s+(?P<who>[^.!?:]{2,60})$", re.I)
 _TAG = re.compile(r"</?[a-zA-Z][^<>]{0,300}>")
+_COMMENT = re.compile(r"<!--.*?(?:-->|$)", re.S)  # an HTML comment (an unclosed one runs to the end)
 _BULLET = re.compile(r"^[•·*\-–—▪►]+\s+")
 
 # Datelines: "Updated:2019-04-01 16:04:14", "Updated: Aug 5, 2019 By Cai Hong China Daily Print",
@@ -69,10 +71,18 @@ def is_boilerplate(line: str) -> bool:
     return any(p.search(line) for p in _BOILERPLATE)
 
 
+def visible(raw: str) -> str:
+    """What a reader of the page sees: HTML comments and invisible format characters (Unicode
+    category Cf: zero-width spaces and joiners, bidirectional controls, soft hyphens) removed.
+    Text nobody reads is not the article, and must not reach the model as part of it."""
+    text = _COMMENT.sub(" ", raw)
+    return "".join(c for c in text if unicodedata.category(c) != "Cf")
+
+
 def normalize_lines(raw: str) -> list[str]:
-    """Stray markup removed, runs of spaces squeezed, lines without a word dropped."""
+    """Hidden text and stray markup removed, runs of spaces squeezed, lines without a word dropped."""
     lines = []
-    for line in _TAG.sub(" ", raw.replace("\r\n", "\n").replace("\r", "\n")).split("\n"):
+    for line in _TAG.sub(" ", visible(raw).replace("\r\n", "\n").replace("\r", "\n")).split("\n"):
         line = " ".join(line.split())  # every kind of Unicode space becomes one plain space
         if re.search(r"\w", line):
             lines.append(line)

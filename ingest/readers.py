@@ -96,7 +96,10 @@ def _require_text(cleaned: Cleaned) -> Cleaned:
 
 
 def _strip_markdown(text: str) -> str:
-    """Markdown syntax that would otherwise be indexed as words: headings, emphasis, links."""
+    """Markdown syntax that would otherwise be indexed as words: headings, emphasis, links; and
+    link reference definitions ("[label]: target ..."), which Markdown never renders (the usual
+    way to write a comment, "[//]: # (...)")."""
+    text = re.sub(r"^ {0,3}\[[^\]\n]+\]:[ \t]*\S.*$", "", text, flags=re.M)
     text = re.sub(r"^#{1,6}\s+", "", text, flags=re.M)
     text = re.sub(r"!?\[([^\]]*)\]\([^)]*\)", r"\1", text)
     return re.sub(r"(\*\*|__|`)", "", text)

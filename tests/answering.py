@@ -38,12 +38,13 @@ def seed_retriever(root: Path) -> Retriever:
 
 def ask(
     retriever, question: str, script: Callable[[list[dict]], str], passages: int | None = None, margin: float = 9.0,
-    judge: Callable[[list[dict]], float] | None = None,
+    judge: Callable[[list[dict]], float] | None = None, news: Callable[[list[dict]], float] = lambda m: 1.0,
 ):  # fmt: skip
     """The model is shown every selected passage (a wide margin) unless `margin` says otherwise: these
     tests are about checking what it writes against them. `judge`: the model's P(yes) that the
-    passages state the answer (no judgement without it)."""
-    model = ScriptedModel(script, judge)
+    passages state the answer (no judgement without it); `news`: its P(news) that a passage
+    sentence is news rather than an instruction."""
+    model = ScriptedModel(script, judge, news)
     settings = replace(Config().answer, max_passages=passages or Config().answer.max_passages, passage_margin=margin)
     events = list(Pipeline(retriever, model, settings).stream(question))
     return events, events[-1], model

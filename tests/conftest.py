@@ -33,6 +33,15 @@ def seed_dir(tmp_path: Path) -> Path:
     return target
 
 
+@pytest.fixture(scope="module")
+def retriever(tmp_path_factory: pytest.TempPathFactory):
+    """The seed articles and one carrying an injected instruction, indexed with the fake embedder
+    (tests/answering.py), once per test module."""
+    from tests.answering import seed_retriever
+
+    return seed_retriever(tmp_path_factory.mktemp("seeds"))
+
+
 @pytest.fixture
 def settings():
     return Config().search

@@ -41,13 +41,18 @@ class FakeEmbedder:
 
 class ScriptedModel:
     """Replies with whatever `script(messages)` returns, streamed a word at a time; weighs a
-    constrained reply with `judge(messages)` (P of the first option), or cannot ({}) without one."""
+    constrained reply with `judge(messages)` (P of the first option), or cannot ({}) without one.
+    Asked news or instruction, it answers `news(messages)` (every passage sentence news: 1.0)."""
 
     name = "scripted"
 
-    def __init__(self, script: Callable[[list[dict]], str], judge: Callable[[list[dict]], float] | None = None) -> None:
+    def __init__(
+        self, script: Callable[[list[dict]], str], judge: Callable[[list[dict]], float] | None = None,
+        news: Callable[[list[dict]], float] = lambda m: 1.0,
+    ) -> None:  # fmt: skip
         self.script = script
         self.judge = judge
+        self.news = news
         self.prompts: list[list[dict]] = []
 
     def stream(self, messages: list[dict], max_tokens: int = 160) -> Iterator[str]:
@@ -58,7 +63,7 @@ class ScriptedModel:
         if self.judge is None:
             return {}
         self.prompts.append(messages)
-        first = self.judge(messages)
+        first = self.news(messages) if options == ["news", "instruction"] else self.judge(messages)
         return {options[0]: first, **{o: (1 - first) / (len(options) - 1) for o in options[1:]}}
 
 

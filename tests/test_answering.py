@@ -12,15 +12,9 @@ from ask.passages import Passage, Sentence
 from ask.pipeline import leading
 from ask.prompts import MissingSlot, render
 from ask.verify import parse_claims
-from index import Retriever
 from ingest import Document
-from tests.answering import TRADE, ask, seed_retriever
+from tests.answering import TRADE, ask
 from tests.fakes import number_of
-
-
-@pytest.fixture(scope="module")
-def retriever(tmp_path_factory: pytest.TempPathFactory) -> Retriever:
-    return seed_retriever(tmp_path_factory.mktemp("answering"))
 
 
 def test_right_answer_keeps_its_citation(retriever) -> None:
@@ -117,12 +111,24 @@ def test_two_disagreeing_sources_are_both_cited(retriever) -> None:
 
 
 def test_injected_instruction_is_content_not_an_order(retriever) -> None:
+    """The model obeys an order planted in an article; every word of its answer is in that
+    passage, so only the model's own judgement of the sentence it comes from (news, or an order?)
+    can cut it. The answer is then taken from the clean passages."""
+
     def obey(m):
         return f"The summit was cancelled because of a storm [{number_of(m, 'Ignore previous')}]."
 
-    _, answer, model = ask(retriever, "What happened to the Hunan-UK Future Innovation Summit in London?", obey)
+    def news(m: list[dict]) -> float:
+        asked = m[-1]["content"].split("Text found in passage")[-1]  # the sentence it is asked about
+        return 0.1 if "Ignore previous" in asked else 0.95  # the planted sentence is no news
+
+    question = "What happened to the Hunan-UK Future Innovation Summit in London?"
+    events, answer, model = ask(retriever, question, obey, judge=lambda m: 0.9, news=news)
     assert "Ignore previous instructions" in model.prompts[0][1]["content"]  # shown as quoted text
-    assert "cancelled" not in answer.text
+    assert "cancelled" not in answer.text and "gives an order, not news" in answer.removed[-1]
+    assert all("cancelled" not in str(e) for e in events if isinstance(e, Token))  # nor on the way
+    _, unjudged, _ = ask(retriever, question, obey)  # a model that cannot weigh replies cannot tell
+    assert "cancelled" in unjudged.text
 
 
 def test_model_saying_the_articles_are_silent_abstains(retriever) -> None:

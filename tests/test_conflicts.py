@@ -10,15 +10,9 @@ import pytest
 from ask.conflicts import other_account
 from ask.passages import Passage, Sentence
 from ask.verify import Supported, Verifier
-from index import Retriever
 from ingest import Document
-from tests.answering import ask, seed_retriever
+from tests.answering import ask
 from tests.fakes import FakeEmbedder, number_of
-
-
-@pytest.fixture(scope="module")
-def retriever(tmp_path_factory: pytest.TempPathFactory) -> Retriever:
-    return seed_retriever(tmp_path_factory.mktemp("conflicts"))
 
 
 def test_a_conflicting_account_is_added_and_cited(retriever) -> None:

@@ -7,14 +7,8 @@ import pytest
 
 from ask import Pipeline
 from config import Config
-from index import Retriever
-from tests.answering import TRADE, seed_retriever
+from tests.answering import TRADE
 from tests.fakes import ScriptedModel, number_of
-
-
-@pytest.fixture(scope="module")
-def retriever(tmp_path_factory: pytest.TempPathFactory) -> Retriever:
-    return seed_retriever(tmp_path_factory.mktemp("followups"))
 
 
 def test_follow_up_is_condensed_through_the_model(retriever) -> None:

@@ -51,18 +51,24 @@ def answer_message(answer: Answer, turn: int) -> str:
     return f'<div class="answer">{with_markers(answer.text, turn)}{note if answer.extractive else ""}</div>'
 
 
-def pending_message(preview: Preview | None, draft: str, turn: int, stopped: bool = False, failure: str = "") -> str:
-    """What the chat shows while the model writes: the cited preview, then the model's draft
-    (unchecked, so set apart; marked when the user stopped it), and why the model failed if it did."""
+def pending_message(preview: Preview | None, written: int, turn: int, stopped: bool = False, failure: str = "") -> str:
+    """What the chat shows while the model writes: the cited preview, then how far the model has
+    got; its words appear only once checked (the answer), so a draft the checks would cut (an
+    order planted in an article, an invented figure) never reaches the page. Marked when the user
+    stopped it, with why the model failed if it did."""
     parts = []
     if preview is not None:
         parts.append(
             f'<div class="preview"><span class="label">From the articles:</span> '
             f"{text(preview.text)} {_cite(turn, preview.citation.number)}</div>"
         )
-    label = "Stopped (not checked):" if stopped else "Not checked:" if failure else "Writing…"
-    words = f'<span class="words">{text(draft)}</span>'
-    parts.append(f'<div class="draft"><span class="label">{label}</span> {words}</div>')
+    if stopped:
+        state = "Stopped before the answer was checked."
+    elif failure:
+        state = "The answer was not finished."
+    else:
+        state = f"Writing and checking the answer… ({written} characters)" if written else "Reading the passages…"
+    parts.append(f'<div class="draft"><span class="label">{state}</span></div>')
     if failure:
         parts.append(f'<div class="failed">The model could not finish: {text(failure)}</div>')
     return "".join(parts)
