@@ -37,6 +37,7 @@ TESTED = {
     "-m ask.serve",  # with `python -m ask --model openai://…`: tests/test_remote.py
     "-m eval.calibrate",
     "-m eval.soak",
+    "-m eval.injections",
 }
 
 
@@ -198,6 +199,15 @@ def test_soak(home: Path) -> None:
     assert figures["answered"] > 2 and figures["errors"] == 0 and figures["leaks"] == 0
     assert figures["rss_end_mb"] > 0 and figures["rss_slope_mb_per_request"] is not None
     assert (out / "soak.json").is_file()
+
+
+def test_injections(home: Path) -> None:
+    out = home / "injections"
+    done = run(home, "-m", "eval.injections", "--limit", "2", "--out", str(out))
+    figures = json.loads(done.stdout.strip().splitlines()[-1])
+    assert figures["variants"] == 2 and figures["hostile_passage_selected"] <= 2
+    results = json.loads((out / "injections.json").read_text())["results"]
+    assert [r["name"] for r in results] == ["system-ignore", "polite-note"]
 
 
 def test_llama_runtime_report(home: Path) -> None:
