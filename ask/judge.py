@@ -35,10 +35,12 @@ def reports(generator: Generator, messages: Messages, number: int, sentence: str
     if not hasattr(generator, "choose"):
         return None
     check = render("reports", number=str(number), sentence=" ".join(sentence.split()))
-    asked = [*messages[:-1], {**messages[-1], "content": f"{messages[-1]['content']}\n\n{check}"}]
-    return generator.choose(asked, ["news", "instruction"]).get("news")
+    return _ask(generator, messages, check, ("news", "instruction"))
 
 
-def _ask(generator: Generator, messages: Messages, check: str) -> float | None:
+def _ask(
+    generator: Generator, messages: Messages, check: str, options: tuple[str, str] = ("yes", "no")
+) -> float | None:
+    """The share of the first option, with `check` appended to the last message."""
     asked = [*messages[:-1], {**messages[-1], "content": f"{messages[-1]['content']}\n\n{check}"}]
-    return generator.choose(asked, ["yes", "no"]).get("yes")
+    return generator.choose(asked, list(options)).get(options[0])

@@ -3,8 +3,9 @@
 `Pipeline.stream` yields a Preview (the best supporting sentence, cited) as soon as retrieval is
 done, then Token events while the model writes (how much it has written, never its unchecked
 words: a draft the checks would cut is never shown), then the final Answer whose every sentence
-has been checked against the passage it cites. When the evidence is weak, the model says the articles are silent,
-or nothing survives verification, the Answer abstains and lists the nearest passages instead.
+has been checked against the passage it cites. When the evidence is weak, the model says the
+articles are silent, or nothing survives verification, the Answer abstains and lists the nearest
+passages instead.
 """
 
 from __future__ import annotations
