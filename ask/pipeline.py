@@ -89,7 +89,7 @@ class Pipeline:
             return
         account = other_account(verdict.kept, sentences, passages, standalone, self.verifier)
         kept = verdict.kept + ([account] if account else [])
-        text = " ".join(f"{s.text} [{s.passage.number}]" for s in kept)
+        text = _marked(kept)
         judged = shown + [s.passage for s in verdict.kept if s.passage not in shown]
         p_yes = support(self.generator, self._messages(standalone, judged), " ".join(s.text for s in verdict.kept))
         timings = Timings(retrieved, preview, first, time.perf_counter() - started)
@@ -107,7 +107,7 @@ class Pipeline:
                 yield replace(self._abstain(base, passages, raw, removed, timings), support=p_yes)
                 return
             verdict = replace(verdict, removed=removed)
-            text = " ".join(f"{s.text} [{s.passage.number}]" for s in kept)
+            text = _marked(kept)
         yield Answer(
             **base,
             text=text,
@@ -241,6 +241,11 @@ def _citation(passage: Passage, quote: Sentence) -> Citation:
         path=d.path, url=d.url, start=passage.start, end=passage.end, passage=passage.text, quote=quote.text,
         quote_start=quote.start, quote_end=quote.end,
     )  # fmt: skip
+
+
+def _marked(kept: list[Supported]) -> str:
+    """The kept sentences, each with the marker of the passage it cites."""
+    return " ".join(f"{s.text} [{s.passage.number}]" for s in kept)
 
 
 def _citations(kept: list[Supported]) -> list[Citation]:
