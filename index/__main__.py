@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import errno
 import json
 import sys
 from dataclasses import asdict, replace
@@ -20,6 +21,7 @@ from index import (
     load_embedder,
     open_retriever,
 )
+from index.library_files import disk_problem
 from index.settings import make_filters
 from index.store import IndexNotFound
 from index.stores import open_store
@@ -67,6 +69,11 @@ def main(argv: list[str] | None = None) -> int:
         return _stats(args, config)
     except (IndexProblem, CorpusEmpty, ModelUnavailable, ValueError) as err:
         print(f"error: {err}", file=sys.stderr)
+        return 2
+    except OSError as err:  # a full disk, a folder that cannot be written or read
+        where = f"{err.filename}: " if err.filename else ""
+        why = disk_problem(err) if err.errno == errno.ENOSPC else err.strerror or str(err)
+        print(f"error: {where}{why}", file=sys.stderr)
         return 2
 
 

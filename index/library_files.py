@@ -9,6 +9,7 @@ import os
 import shutil
 from pathlib import Path
 
+from index.store import process_alive
 from ingest.documents import find_files
 
 PARTIAL = ".upload-"  # hidden: the reader never sees a copy before it is whole
@@ -37,7 +38,7 @@ def remove_leftovers(folder: Path) -> list[Path]:
     gone = []
     for path in Path(folder).glob(f"{PARTIAL}*"):
         pid = path.name[len(PARTIAL) :].split("-", 1)[0]
-        if not pid.isdigit() or not _alive(int(pid)):
+        if not pid.isdigit() or not process_alive(int(pid)):
             path.unlink(missing_ok=True)
             gone.append(path)
     return gone
@@ -85,13 +86,3 @@ def fsync_folder(folder: Path) -> None:
 
 def _file(path: str) -> Path:
     return Path(path.split("#", 1)[0]).resolve()
-
-
-def _alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True

@@ -10,6 +10,7 @@ build killed at any moment leaves the previous index loadable. Old generations a
 
 from __future__ import annotations
 
+import errno
 import json
 import os
 import shutil
@@ -177,7 +178,11 @@ def _write_generation(folder: Path, index: StoredIndex) -> None:
                 json.dumps({"id": c.id, "doc_id": c.doc_id, "start": c.start, "end": c.end, "n_tokens": c.n_tokens})
                 + "\n"
             )
-    faiss.write_index(index.dense, str(folder / "dense.faiss"))
+    try:
+        faiss.write_index(index.dense, str(folder / "dense.faiss"))
+    except RuntimeError as err:  # FAISS reports a failed write as text ending in the OS's reason
+        full = os.strerror(errno.ENOSPC) in str(err)
+        raise OSError(errno.ENOSPC if full else errno.EIO, "the dense index could not be written") from err
     index.bm25.save(str(folder / "bm25"), show_progress=False)
     for path in folder.rglob("*"):
         if path.is_file():
@@ -193,15 +198,28 @@ def _fsync(path: Path) -> None:
 
 
 def _remove_old(index_dir: Path, keep: str) -> None:
-    """Earlier generations, and staging folders of builds whose process is gone."""
+    """Earlier generations, and the staging folders and pointer files of builds whose process is
+    gone (killed before it switched)."""
     for path in index_dir.iterdir():
-        if (path.name.startswith("gen-") and path.name != keep) or (
-            path.name.startswith(".staging-") and not _alive(int(path.name.split("-")[1]))
-        ):
+        if path.name.startswith("gen-") and path.name != keep:
             shutil.rmtree(path, ignore_errors=True)
+        elif path.name.startswith((".staging-", ".CURRENT-")) and not process_alive(_pid(path.name)):
+            if path.is_dir():
+                shutil.rmtree(path, ignore_errors=True)
+            else:
+                path.unlink(missing_ok=True)
 
 
-def _alive(pid: int) -> bool:
+def _pid(name: str) -> int:
+    """The process id in a `.staging-PID-...` or `.CURRENT-PID` name (0, never alive, if none)."""
+    field = name.split("-")[1]
+    return int(field) if field.isdigit() else 0
+
+
+def process_alive(pid: int) -> bool:
+    """Whether a process with this id runs (a crashed build's files may go when not)."""
+    if pid <= 0:
+        return False
     try:
         os.kill(pid, 0)
     except ProcessLookupError:

@@ -1,16 +1,13 @@
-"""The library as transactions: a process killed between copying and indexing, a copy cut short,
+"""The library as transactions (kill -9 mid-upload: test_upload_crashes.py): a copy cut short,
 a full disk (a real small tmpfs where this machine lets us mount one), a failing index write,
 and removal taking an article's recorded duplicates with it."""
 
 from __future__ import annotations
 
 import errno
-import os
-import signal
 import subprocess
 import sys
-import textwrap
-import time
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -24,6 +21,27 @@ BATTERY = (
     "Battery plant opens\n\n"
     "A battery plant opened in Changsha on Friday. It will make 200,000 packs a year for electric buses.\n"
 )
+
+
+@pytest.fixture
+def small_disk(tmp_path: Path) -> Iterator[Callable[[str, str], Path]]:
+    """Mounts a tmpfs of a given size (skips where this machine does not let us), unmounted after."""
+    mounted: list[Path] = []
+
+    def mount(name: str, size: str) -> Path:
+        folder = tmp_path / name
+        folder.mkdir()
+        if subprocess.run(["mount", "-t", "tmpfs", "-o", f"size={size}", "tmpfs", str(folder)]).returncode:
+            pytest.skip("cannot mount a tmpfs here (needs root)")
+        mounted.append(folder)
+        return folder
+
+    yield mount
+    for folder in mounted:
+        subprocess.run(["umount", "-l", str(folder)], check=False)
+
+
+LONG_REPORT = "Long report\n\n" + " ".join(f"Plant number {i} makes batteries." for i in range(3000))
 
 
 def _library(seed_dir: Path, tmp_path: Path, settings) -> Library:
@@ -41,39 +59,6 @@ def _upload(tmp_path: Path, name: str, text: str) -> Path:
     path.parent.mkdir(exist_ok=True)
     path.write_text(text, encoding="utf-8")
     return path
-
-
-def test_killed_between_copying_and_indexing(seed_dir: Path, tmp_path: Path, settings) -> None:
-    _library(seed_dir, tmp_path, settings)
-    upload = _upload(tmp_path, "battery.txt", BATTERY)
-    script = textwrap.dedent(f"""
-        import time
-        from pathlib import Path
-        from config import Config
-        from index.library import Library
-        from tests.fakes import FakeEmbedder
-
-        class Slow(FakeEmbedder):
-            def encode(self, texts, progress=False):
-                time.sleep(600)  # killed here: the file is copied, the index not yet written
-
-        library = Library(Path({str(seed_dir)!r}), Path({str(tmp_path / "index")!r}), Slow(), Config().search, 60)
-        library.add([Path({str(upload)!r})])
-    """)
-    process = subprocess.Popen([sys.executable, "-c", script], cwd=ROOT)
-    deadline = time.monotonic() + 120
-    while not (seed_dir / "battery.txt").exists() and time.monotonic() < deadline and process.poll() is None:
-        time.sleep(0.2)
-    assert (seed_dir / "battery.txt").exists(), "the upload never reached the folder"
-    os.kill(process.pid, signal.SIGKILL)
-    process.wait()
-
-    restarted = Library(seed_dir, tmp_path / "index", FakeEmbedder(), settings, chunk_tokens=60)
-    report = restarted.open()  # the folder is out of step with the index: re-indexed
-    assert report is not None and report.added == [f"Battery plant opens ({seed_dir / 'battery.txt'})"]
-    assert "Battery plant opens" in _titles(restarted)
-    assert "200,000 packs" in restarted.retriever.search("battery packs electric buses", k=1)[0].chunk.text
-    assert restarted.open() is None  # in step now: nothing to do
 
 
 def test_a_copy_cut_short_is_never_indexed(seed_dir: Path, tmp_path: Path, settings) -> None:
@@ -117,26 +102,47 @@ def test_a_failing_index_write_takes_the_copy_back(seed_dir: Path, tmp_path: Pat
     assert "Battery plant opens" in _titles(library)
 
 
-def test_a_real_full_disk(seed_dir: Path, tmp_path: Path, settings) -> None:
+def test_a_real_full_disk(seed_dir: Path, tmp_path: Path, settings, small_disk) -> None:
     """The library folder on a 400 KB tmpfs; an upload bigger than what is left is refused whole."""
-    small = tmp_path / "small"
-    small.mkdir()
-    mounted = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=400k", "tmpfs", str(small)], capture_output=True)
-    if mounted.returncode != 0:
-        pytest.skip("cannot mount a tmpfs here (needs root)")
-    try:
-        for path in seed_dir.glob("*.txt"):
-            (small / path.name).write_bytes(path.read_bytes())
-        library = _library(small, tmp_path, settings)
-        before, files = _titles(library), sorted(p.name for p in small.iterdir())
-        big = _upload(tmp_path, "long-report.txt", "Long report\n\n" + "The plant makes batteries. " * 20_000)
-        with pytest.raises(UploadRejected, match="the disk is full"):
-            library.add([big])
-        assert sorted(p.name for p in small.iterdir()) == files and _titles(library) == before
-        library.add([_upload(tmp_path, "battery.txt", BATTERY)])  # a small one still fits
-        assert "Battery plant opens" in _titles(library)
-    finally:
-        subprocess.run(["umount", "-l", str(small)], check=False)
+    small = small_disk("small", "400k")
+    for path in seed_dir.glob("*.txt"):
+        (small / path.name).write_bytes(path.read_bytes())
+    library = _library(small, tmp_path, settings)
+    before, files = _titles(library), sorted(p.name for p in small.iterdir())
+    big = _upload(tmp_path, "long-report.txt", "Long report\n\n" + "The plant makes batteries. " * 20_000)
+    with pytest.raises(UploadRejected, match="the disk is full"):
+        library.add([big])
+    assert sorted(p.name for p in small.iterdir()) == files and _titles(library) == before
+    library.add([_upload(tmp_path, "battery.txt", BATTERY)])  # a small one still fits
+    assert "Battery plant opens" in _titles(library)
+
+
+def test_a_real_full_disk_under_the_index(seed_dir: Path, tmp_path: Path, settings, small_disk) -> None:
+    """The index folder on a 300 KB tmpfs (the seed index takes ~110 KB): an upload whose new
+    generation does not fit is refused whole, the live index and the folder untouched."""
+    small = small_disk("small-index", "300k")
+    library = Library(seed_dir, small, FakeEmbedder(), settings, chunk_tokens=60)
+    library.open()
+    before, files, live = _titles(library), sorted(p.name for p in seed_dir.iterdir()), library.store.generation()
+    with pytest.raises(UploadRejected, match="the disk is full"):
+        library.add([_upload(tmp_path, "long-report.txt", LONG_REPORT)])
+    assert sorted(p.name for p in seed_dir.iterdir()) == files and _titles(library) == before
+    assert library.store.generation() == live and not [p for p in small.iterdir() if p.name.startswith(".")]
+    restarted = Library(seed_dir, small, FakeEmbedder(), settings, chunk_tokens=60)
+    assert restarted.open() is None and _titles(restarted) == before
+    restarted.add([_upload(tmp_path, "battery.txt", BATTERY)])  # a small one still fits
+    assert "Battery plant opens" in _titles(restarted)
+
+
+def test_the_cli_on_a_full_disk(seed_dir: Path, small_disk) -> None:
+    """`python -m index build` (the packaged embedder) onto a disk smaller than the seed index
+    (~100 KB): one line, exit 2, no traceback, nothing live."""
+    small = small_disk("cli-index", "48k")
+    command = [sys.executable, "-m", "index", "build", str(seed_dir), "--index-dir", str(small)]
+    done = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, timeout=300)
+    assert done.returncode == 2, done.stderr
+    assert "error:" in done.stderr and "the disk is full" in done.stderr and "Traceback" not in done.stderr
+    assert not (small / "CURRENT").exists()
 
 
 def test_removal_takes_the_recorded_copies(seed_dir: Path, tmp_path: Path, settings) -> None:
