@@ -5,7 +5,8 @@ Starts the app (unless --url), answers each question once alone (the reference),
 Every answer is compared with its question's reference: an error is a failed request, a leak an
 answer that differs from the one its question gets alone (another session's words in it). The
 app's memory (its process and the model's, resident) is sampled throughout; the RSS slope is the
-least-squares MB per answered request. Prints one JSON line and writes DIR/soak.json.
+least-squares MB per answered request, of both together and of each alone. Prints one JSON line
+and writes DIR/soak.json (with the memory samples).
 """
 
 from __future__ import annotations
@@ -22,18 +23,22 @@ from eval.scoring import load_gold, percentile
 from ui.browser import start_app
 
 
-def rss_mb(pid: int) -> float:
-    """Resident memory of `pid` and its descendants (the model's process), in MB."""
-    total, todo = 0.0, [pid]
+def rss_mb(pid: int) -> tuple[float, float]:
+    """Resident memory of `pid` itself and of its descendants (the model's process), in MB."""
+    own, children, todo = 0.0, 0.0, [pid]
     while todo:
         p = todo.pop()
         try:
             status = Path(f"/proc/{p}/status").read_text()
-            total += next(int(line.split()[1]) for line in status.splitlines() if line.startswith("VmRSS:")) / 1024
+            mb = next(int(line.split()[1]) for line in status.splitlines() if line.startswith("VmRSS:")) / 1024
             todo += [int(c) for t in Path(f"/proc/{p}/task").iterdir() for c in (t / "children").read_text().split()]
         except (OSError, StopIteration, ValueError):
             continue
-    return total
+        if p == pid:
+            own += mb
+        else:
+            children += mb
+    return own, children
 
 
 def slope(points: list[tuple[float, float]]) -> float:
@@ -55,7 +60,7 @@ def soak(url: str, questions: list[str], clients: int, seconds: float, pid: int 
     latencies: list[float] = []
     errors: list[str] = []
     leaks: list[dict] = []
-    memory: list[tuple[float, float]] = []
+    memory: list[tuple[float, float, float]] = []  # (answered, app MB, model MB)
     lock, stop = threading.Lock(), time.monotonic() + seconds
 
     def client_loop(n: int) -> None:
@@ -81,15 +86,29 @@ def soak(url: str, questions: list[str], clients: int, seconds: float, pid: int 
     while any(t.is_alive() for t in threads):
         if pid:
             with lock:
-                memory.append((float(len(latencies)), rss_mb(pid)))
+                memory.append((float(len(latencies)), *rss_mb(pid)))
         time.sleep(2)
     answered = len(latencies)
     return {
         "clients": clients, "seconds": seconds, "questions": len(questions), "answered": answered,
         "errors": len(errors), "error_samples": errors[:5], "leaks": len(leaks), "leak_samples": leaks[:3],
         "latency_p50_s": percentile(latencies, 0.5), "latency_p95_s": percentile(latencies, 0.95),
-        "rss_start_mb": memory[0][1] if memory else None, "rss_end_mb": memory[-1][1] if memory else None,
-        "rss_slope_mb_per_request": slope(memory) if memory else None,
+        **_memory(memory),
+    }  # fmt: skip
+
+
+def _memory(samples: list[tuple[float, float, float]]) -> dict:
+    """Start, end and least-squares slope (MB a request) of the app's and the model's memory
+    together, the slope of each alone, and the samples (at most 60, evenly spread)."""
+    if not samples:
+        return {"rss_start_mb": None, "rss_end_mb": None, "rss_slope_mb_per_request": None}
+    total = [(n, app + model) for n, app, model in samples]
+    step = max(1, len(samples) // 60)
+    return {
+        "rss_start_mb": total[0][1], "rss_end_mb": total[-1][1], "rss_slope_mb_per_request": slope(total),
+        "rss_slope_app": slope([(n, app) for n, app, _ in samples]),
+        "rss_slope_model": slope([(n, model) for n, _, model in samples]),
+        "rss_samples": [[n, round(app, 1), round(model, 1)] for n, app, model in samples[::step]],
     }  # fmt: skip
 
 
@@ -113,7 +132,7 @@ def main(argv: list[str] | None = None) -> int:
         if server:
             server.stop()
     (args.out / "soak.json").write_text(json.dumps(report, indent=1, ensure_ascii=False), encoding="utf-8")
-    print(json.dumps({k: v for k, v in report.items() if not k.endswith("_samples")}))
+    print(json.dumps({k: v for k, v in report.items() if not k.endswith("samples")}))
     return 0 if report["errors"] == 0 and report["leaks"] == 0 else 1
 
 

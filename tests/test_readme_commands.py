@@ -198,7 +198,9 @@ def test_soak(home: Path) -> None:
     figures = json.loads(done.stdout.strip().splitlines()[-1])
     assert figures["answered"] > 2 and figures["errors"] == 0 and figures["leaks"] == 0
     assert figures["rss_end_mb"] > 0 and figures["rss_slope_mb_per_request"] is not None
-    assert (out / "soak.json").is_file()
+    assert {"rss_slope_app", "rss_slope_model"} <= figures.keys()
+    samples = json.loads((out / "soak.json").read_text())["rss_samples"]
+    assert samples and all(app > 0 and model > 0 for _, app, model in samples)  # the app and its model process
 
 
 def test_injections(home: Path) -> None:
