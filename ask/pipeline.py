@@ -20,7 +20,7 @@ from ask.facts import yes_no
 from ask.generate import Generator
 from ask.judge import reports, support
 from ask.passages import Passage, Sentence, passage_of, score_sentences, select_passages
-from ask.prompts import as_data, render
+from ask.prompts import answer_messages, passage_header, render
 from ask.settings import AnswerSettings
 from ask.sources import covering, named_sources
 from ask.types import Answer, Citation, Event, Preview, Timings, Token
@@ -181,15 +181,13 @@ class Pipeline:
 
     def _messages(self, question: str, passages: list[Passage]) -> list[dict[str, str]]:
         first: dict[str, int] = {}  # document id -> number of its first passage: one header per article
-        blocks = []
+        quoted = []
         for p in passages:
-            header = f"same article as [{first[p.document.id]}]" if p.document.id in first else _header(p)
+            seen = first.get(p.document.id)
+            header = f"same article as [{seen}]" if seen is not None else passage_header(p.document)
             first.setdefault(p.document.id, p.number)
-            blocks.append(render("passage", number=str(p.number), header=as_data(header), text=as_data(p.text)))
-        return [
-            {"role": "system", "content": render("system")},
-            {"role": "user", "content": render("answer", passages="\n\n".join(blocks), question=question)},
-        ]
+            quoted.append((p.number, header, p.text))
+        return answer_messages(question, quoted)
 
     def _abstain(self, base: dict, passages: list[Passage], raw: str, removed: list[str], timings: Timings) -> Answer:
         return Answer(
@@ -215,14 +213,6 @@ def leading(passages: list[Passage], margin: float) -> list[Passage]:
         return []
     best = [max(s.score for s in p.sentences) for p in passages]
     return [p for p, score in zip(passages, best, strict=True) if score >= best[0] - margin]
-
-
-def _header(passage: Passage, title_words: int = 6) -> str:
-    """Title (its first words: prompt tokens are the first token's cost), date, publisher, author."""
-    d = passage.document
-    words = d.title.split()
-    title = " ".join(words[:title_words]) + ("…" if len(words) > title_words else "")
-    return " | ".join(x for x in (title, d.published, d.publisher, d.author and f"by {d.author}") if x)
 
 
 def _check(question: str) -> str:

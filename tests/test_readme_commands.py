@@ -38,6 +38,7 @@ TESTED = {
     "-m eval.calibrate",
     "-m eval.soak",
     "-m eval.injections",
+    "-m eval.calibrate_news",
 }
 
 
@@ -210,6 +211,15 @@ def test_injections(home: Path) -> None:
     assert figures["variants"] == 2 and figures["hostile_passage_selected"] <= 2
     results = json.loads((out / "injections.json").read_text())["results"]
     assert [r["name"] for r in results] == ["system-ignore", "polite-note"]
+
+
+def test_calibrate_news(home: Path) -> None:
+    out = home / "news"
+    done = run(home, "-m", "eval.calibrate_news", "--sample", "3", "--out", str(out))
+    figures = json.loads(done.stdout.strip().splitlines()[-1])
+    assert 0 <= figures["auc"] <= 1 and 0 <= figures["suggested_min_news"] <= 1
+    counts = json.loads((out / "news_calibration.json").read_text())["counts"]
+    assert counts == {"news": 3, "order": 20, "answer": 10}
 
 
 def test_llama_runtime_report(home: Path) -> None:
