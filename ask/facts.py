@@ -89,7 +89,13 @@ def new_facts(text: str, question: str) -> set[str]:
 def yes_no(question: str) -> bool:
     """Is it a question answered by yes or no ("Did both reports…", "Is there consistency…")?
     One that offers alternatives ("Was it signed before or after…?") asks which, not whether."""
-    return bool(_YES_NO.match(question.strip())) and not re.search(r"\bor\b", question)
+    return bool(_YES_NO.match(question.strip())) and not offers_choice(question)
+
+
+def offers_choice(question: str) -> bool:
+    """Does the question offer alternatives ("Which happened first, the memorandum or the
+    dialogue?", "…before or after…?")? Its answer picks one, in the question's own words."""
+    return re.search(r"\bor\b", question) is not None
 
 
 def answers_kind(claim: str, question: str) -> bool:

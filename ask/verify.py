@@ -23,7 +23,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ask.facts import FRAMING, answers_kind, numbers, yes_no
+from ask.facts import FRAMING, answers_kind, numbers, offers_choice, yes_no
 from ask.names import mentioned, names, present
 from ask.passages import Passage, Sentence, passage_of
 from index import Embedder
@@ -173,7 +173,9 @@ class Verifier:
 def restates(claim: str, question: str) -> bool:
     """Does the claim only say again what the question says: no word, number or name the question
     lacks ("A UK minister took part in the dialogue." for "Which UK minister took part in the
-    dialogue?")?"""
+    dialogue?")? Never for a question that offers alternatives: naming one of them answers it."""
+    if offers_choice(question):
+        return False
     words = set(tokenize([claim])[0]) - set(tokenize([question])[0]) - FRAMING
     return not words and numbers(claim) <= numbers(question) and names(claim) <= names(question)
 

@@ -48,3 +48,5 @@ def test_a_sentence_that_only_restates_the_question_does_not_answer_it(retriever
     assert restates("A UK secretary of state took part in the industrial cooperation dialogue.", question)
     assert not restates("Kwasi Kwarteng took part in the industrial cooperation dialogue.", question)
     assert not restates("The UK secretary of state took part by video link.", question)
+    choice = "Which happened first, the signing of the memorandum or the first cooperation dialogue?"
+    assert not restates("The signing of the memorandum happened first.", choice)  # picking one answers it
