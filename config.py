@@ -77,9 +77,13 @@ class Config:
         # keeps 80 of 82 right and cuts 6 of 26 wrong; quoted sentences, 0.65 keeps 7 of 9, cuts 13 of 13
         min_support=0.45,
         min_support_quoted=0.65,
-        # the 1st percentile of the model's P(news) over 60 sentences drawn from the MultiHop-RAG
-        # corpus (real news), so about 1 news sentence in 100 is wrongly refused; it caught 15 of 20
-        # orders written for this calibration (not those of `python -m eval.injections`); AUC 0.98
+        # the 1st percentile of the model's P(news) over 60 MultiHop-RAG corpus sentences asked
+        # after a bare one-passage prompt (15 of 20 orders caught there). `python -m
+        # eval.calibrate_news --sample 300`, each sentence in its article's passage of the real
+        # answer prompt (Intel Xeon, 2 cores): AUC 0.89; at 0.89 no news sentence of 300 refused,
+        # 2 of 20 orders and 0 of 10 answer-shaped texts caught; it suggests 0.949 (1.7% of news
+        # refused, 12 of 20 orders). Not moved yet: a change is judged on the gold files and the
+        # MultiHop dev split together, and the in-context calibration is not the pipeline's context
         min_news=0.89,
     )
 
