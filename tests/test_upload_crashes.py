@@ -14,20 +14,8 @@ from pathlib import Path
 import pytest
 
 from config import ROOT
-from index.library import Library
 from tests.crash_upload import MOMENTS
-from tests.fakes import FakeEmbedder
-
-BATTERY = (
-    "Battery plant opens\n\n"
-    "A battery plant opened in Changsha on Friday. It will make 200,000 packs a year for electric buses.\n"
-)
-
-
-def _open(seed_dir: Path, index_dir: Path, settings) -> Library:
-    library = Library(seed_dir, index_dir, FakeEmbedder(), settings, chunk_tokens=60)
-    library.open()
-    return library
+from tests.test_library_files import BATTERY, _library, _upload
 
 
 def _kill_at(moment: str, seed_dir: Path, index_dir: Path, upload: Path, tmp_path: Path) -> None:
@@ -44,16 +32,13 @@ def _kill_at(moment: str, seed_dir: Path, index_dir: Path, upload: Path, tmp_pat
 
 @pytest.mark.parametrize("moment", MOMENTS)
 def test_killed_mid_upload(moment: str, seed_dir: Path, tmp_path: Path, settings) -> None:
-    index_dir = tmp_path / "index"
-    before = {e.title for e in _open(seed_dir, index_dir, settings).entries()}
+    index_dir = tmp_path / "index"  # where _library keeps it
+    before = {e.title for e in _library(seed_dir, tmp_path, settings).entries()}
     seed_bytes = {p.name: p.read_bytes() for p in seed_dir.glob("*.txt")}
-    upload = tmp_path / "uploads" / "battery.txt"
-    upload.parent.mkdir()
-    upload.write_text(BATTERY, encoding="utf-8")
+    upload = _upload(tmp_path, "battery.txt", BATTERY)
 
     _kill_at(moment, seed_dir, index_dir, upload, tmp_path)
-    library = Library(seed_dir, index_dir, FakeEmbedder(), settings, chunk_tokens=60)
-    library.open()
+    library = _library(seed_dir, tmp_path, settings)  # the restart
 
     titles = [e.title for e in library.entries()]
     assert len(titles) == len(set(titles)), "an article is listed twice"
