@@ -31,6 +31,7 @@ from index.lexical import tokenize
 from ingest import Document, split_sentences
 
 _MARKER = re.compile(r"\s*\[(\d+(?:\s*[,;]\s*\d+)*)\]")
+_CLAUSE_END = re.compile(r"\s*[,;:]+\s*([.!?]*)$")  # "first, [2]." loses its marker: "first."
 ABSTAIN_PATTERNS = re.compile(
     r"articles? (do(es)?n['’]?t|do(es)? not) (say|mention|contain|provide|state)|"
     r"(no|not enough|insufficient) information|not (mentioned|stated|specified|provided)|cannot be determined|"
@@ -69,7 +70,7 @@ def parse_claims(answer: str) -> list[Claim]:
     for s, e in split_sentences(answer.strip()):
         sentence = answer.strip()[s:e]
         cited = tuple(int(n) for group in _MARKER.findall(sentence) for n in re.split(r"[,;]", group))
-        text = _MARKER.sub("", sentence).strip()
+        text = _CLAUSE_END.sub(r"\1", _MARKER.sub("", sentence).strip())
         if re.search(r"\w", text):
             claims.append(Claim(text, tuple(dict.fromkeys(cited))))
     return _attach_trailing_markers(claims, answer)

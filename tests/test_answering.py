@@ -184,6 +184,8 @@ def test_bad_questions(retriever, question: str) -> None:
         ("A [1]. B [2, 3].", [("A.", (1,)), ("B.", (2, 3))]),
         ("A [1][2]. B.", [("A.", (1, 2)), ("B.", ())]),
         ("A is 5. [2]", [("A is 5.", (2,))]),
+        ("A came first, [2]. B; [1]", [("A came first.", (2,)), ("B", (1,))]),
+        ("Ratio 3:1 [1].", [("Ratio 3:1.", (1,))]),
         ("", []),
     ],
 )
