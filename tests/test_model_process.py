@@ -108,3 +108,49 @@ def test_a_cpu_variant_that_crashes_is_skipped_and_remembered(tmp_path: Path, ca
         assert again.info == {"variant": "b", "excluded": ["a"]}
     finally:
         again.close()
+
+
+class _Buffer:
+    """A completion's buffer caught in a reference cycle, as llama-cpp-python's are."""
+
+    def __init__(self) -> None:
+        self.data = bytearray(1 << 20)
+        self.me = self
+
+
+def test_the_worker_frees_what_a_reply_left_in_cycles_before_the_next_request() -> None:
+    import gc
+    import queue
+    import threading
+    import weakref
+
+    from ask.worker import serve
+
+    buffers: list[weakref.ref] = []
+
+    class CyclingModel:
+        def stream(self, messages, max_tokens=160):
+            buffer = _Buffer()
+            buffers.append(weakref.ref(buffer))
+            gc.collect()  # survives into the oldest generation, as a long completion's buffers do
+            yield "Trade reached $680 million. [1]"
+
+    requests: queue.Queue = queue.Queue()
+    replies: queue.Queue = queue.Queue()
+    automatic = gc.isenabled()
+    gc.disable()  # only the worker's own collection may free the buffers
+    try:
+        threading.Thread(
+            target=serve, args=(CyclingModel(), requests, threading.Event(), lambda **m: replies.put(m)), daemon=True
+        ).start()
+        for _ in range(3):
+            requests.put({"messages": ask("How much was trade?"), "max_tokens": 20})
+            while replies.get(timeout=10).get("event") != "done":
+                pass
+        # served only after the third reply's clean-up
+        requests.put({"choose": {"messages": ask("Was it?"), "options": ["yes", "no"]}})
+        assert replies.get(timeout=10) == {"event": "choice", "probabilities": {}}
+        assert [ref() for ref in buffers] == [None, None, None]
+    finally:
+        if automatic:
+            gc.enable()

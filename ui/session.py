@@ -9,8 +9,6 @@ ends with the reason and the next one starts it again.
 
 from __future__ import annotations
 
-import ctypes
-import ctypes.util
 import sys
 import threading
 import time
@@ -18,25 +16,13 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, replace
 
 from ask import AnswerSettings, Event, Generator, Pipeline, load_generator
+from ask.memory import release_memory
 from config import Config
 from index import Filters, ModelUnavailable
 from index.library import Library
 from index.settings import BadSetting
 
 DEFAULT_LABEL = "Qwen2.5-Coder-1.5B-Instruct (packaged, llama.cpp)"
-
-
-def release_memory() -> None:
-    """Hand the memory an answer freed back to the system: glibc keeps freed blocks in each
-    thread's arena, and the server answers on many threads, so the app's resident memory would
-    otherwise creep up request by request (eval.soak measures it). Elsewhere this does nothing."""
-    if _LIBC is not None:
-        _LIBC.malloc_trim(0)
-
-
-_LIBC = ctypes.CDLL(ctypes.util.find_library("c")) if sys.platform == "linux" else None
-if _LIBC is not None and not hasattr(_LIBC, "malloc_trim"):  # a C library other than glibc (musl)
-    _LIBC = None
 
 
 @dataclass(frozen=True)
