@@ -6,14 +6,19 @@ The worker processes are real (`python -m ask.worker`); the models in them are s
 
 from __future__ import annotations
 
+import gc
 import json
 import os
+import queue
+import threading
+import weakref
 from pathlib import Path
 
 import pytest
 
 from ask import llama_runtime, load_generator
 from ask.model_process import ModelCrashed, ModelProcess
+from ask.worker import serve
 from index import ModelUnavailable
 
 PASSAGES = [
@@ -119,13 +124,6 @@ class _Buffer:
 
 
 def test_the_worker_frees_what_a_reply_left_in_cycles_before_the_next_request() -> None:
-    import gc
-    import queue
-    import threading
-    import weakref
-
-    from ask.worker import serve
-
     buffers: list[weakref.ref] = []
 
     class CyclingModel:
