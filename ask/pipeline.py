@@ -46,7 +46,9 @@ class Pipeline:
         self.retriever = retriever
         self.generator = generator
         self.settings = settings
-        self.verifier = Verifier(retriever.embedder, settings.min_similarity, settings.min_overlap)
+        self.verifier = Verifier(
+            retriever.embedder, settings.min_similarity, settings.min_overlap, settings.max_unnamed
+        )
 
     def answer(self, question: str, history: History = (), filters: Filters | None = None) -> Answer:
         *_, final = self.stream(question, history, filters)
@@ -56,13 +58,7 @@ class Pipeline:
         started = time.perf_counter()
         question = _check(question)
         standalone = self.condense(question, history) if history else question
-        hits = self.retriever.search(standalone, k=self.settings.top_k, filters=filters)
-        sentences = score_sentences(standalone, hits, self.retriever.embedder)
-        sources = named_sources(standalone, self.retriever)
-        passages = select_passages(
-            covering(sentences, sources), self.retriever.embedder.count_tokens,
-            max(self.settings.max_passages, len(sources)), self.settings.passage_tokens,
-        )  # fmt: skip
+        sentences, sources, passages = gather(standalone, self.retriever, self.settings, filters)
         retrieved = time.perf_counter() - started
         base = dict(question=question, standalone_question=standalone, model=self.generator.name)
         if not passages or sentences[0].score < self.settings.min_evidence:
@@ -194,6 +190,21 @@ class Pipeline:
             **base, text=ABSTAIN_TEXT, citations=[], abstained=True, sources=passages, raw=raw, removed=removed,
             timings=timings,
         )  # fmt: skip
+
+
+def gather(
+    question: str, retriever: Retriever, settings: AnswerSettings, filters: Filters | None = None
+) -> tuple[list[Sentence], list[tuple[str, str]], list[Passage]]:
+    """The question's retrieved sentences (best first), the sources it names (two or more, else
+    none) and the passages selected for the answer: what the model and the verifier are given."""
+    hits = retriever.search(question, k=settings.top_k, filters=filters)
+    sentences = score_sentences(question, hits, retriever.embedder)
+    sources = named_sources(question, retriever)
+    passages = select_passages(
+        covering(sentences, sources), retriever.embedder.count_tokens,
+        max(settings.max_passages, len(sources)), settings.passage_tokens,
+    )  # fmt: skip
+    return sentences, sources, passages
 
 
 def still_asks(follow_up: str, rewritten: str) -> bool:

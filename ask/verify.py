@@ -88,10 +88,11 @@ def _attach_trailing_markers(claims: list[Claim], answer: str) -> list[Claim]:
 class Verifier:
     """Holds the thresholds; `check` one claim, `verify` a whole answer."""
 
-    def __init__(self, embedder: Embedder, min_similarity: float, min_overlap: float) -> None:
+    def __init__(self, embedder: Embedder, min_similarity: float, min_overlap: float, max_unnamed: float = 0.0) -> None:
         self.embedder = embedder
         self.min_similarity = min_similarity
         self.min_overlap = min_overlap
+        self.max_unnamed = max_unnamed  # share of the question's names the articles shown may lack
 
     def check(self, claim: str, vectors: np.ndarray, passage: Passage, question: str) -> tuple[Sentence | None, str]:
         """The passage sentence that supports `claim`, or None and the reason it does not.
@@ -142,20 +143,25 @@ class Verifier:
             kept = []
         return Verdict(kept, removed, abstained=False)
 
-    def unanswered(self, kept: list[Supported], question: str, shown: list[Passage]) -> str:
+    def unanswered(
+        self, kept: list[Supported], question: str, shown: list[Passage], max_unnamed: float | None = None
+    ) -> str:
         """Why the kept sentences, true as they are, do not answer this question ("" if they do):
         no fact of the kind asked for, or a number the question gives that the cited articles
-        never mention, or a name it gives that no article shown mentions (a question may name the
-        publishers of several articles)."""
+        never mention, or more than `max_unnamed` (default: the verifier's) of the names it gives
+        that no article shown or cited mentions. A question about several articles names details
+        of each, and only some of them may be shown; one about something the articles never
+        covered names mostly what they lack."""
         if not kept:
             return ""
         new = [s for s in kept if yes_no(question) or not restates(s.text, question)]  # says more than was asked
         if not any(answers_kind(s.text, question) for s in new):
             return "does not answer the question"
-        cited = _text_of(s.passage.document for s in kept)
-        evidence = _text_of([*(s.passage.document for s in kept), *(p.document for p in shown)])
-        unnamed = sorted(n for n in names(question) if not mentioned(n, evidence))
-        absent = sorted(numbers(question) - numbers(cited)) + unnamed
+        cited = text_of(s.passage.document for s in kept)
+        evidence = text_of([*(s.passage.document for s in kept), *(p.document for p in shown)])
+        unnamed = unnamed_names(question, evidence)
+        too_many = len(unnamed) > (self.max_unnamed if max_unnamed is None else max_unnamed) * len(names(question))
+        absent = sorted(numbers(question) - numbers(cited)) + (unnamed if too_many else [])
         if absent:
             return f"the articles never name: {', '.join(absent)}"
         return ""
@@ -166,9 +172,14 @@ class Verifier:
         for sentence in sentences[:tries]:
             passage = passage_of(sentence, passages)
             quoted = Supported(sentence.text, passage, sentence) if passage else None
-            if quoted and not self.unanswered([quoted], question, shown=[]):  # its own article must cover it
+            if quoted and not self.unanswered([quoted], question, shown=[], max_unnamed=0.0):  # own article: all
                 return Verdict([quoted], [], abstained=False)
         return Verdict([], [], abstained=False)
+
+
+def unnamed_names(question: str, evidence: str) -> list[str]:
+    """The names the question gives that the evidence (articles' text and headers) never mentions."""
+    return sorted(n for n in names(question) if not mentioned(n, evidence))
 
 
 def restates(claim: str, question: str) -> bool:
@@ -192,7 +203,7 @@ def fact_sentences(claim: Supported, question: str) -> list[Sentence]:
     return list({(s.document.id, s.start): s for s in [claim.quote, *holding]}.values())
 
 
-def _text_of(documents: Iterable[Document]) -> str:
+def text_of(documents: Iterable[Document]) -> str:
     """The text and header of each distinct document, joined."""
     return " ".join({d.id: f"{d.text} {_about(d)}" for d in documents}.values())
 

@@ -210,6 +210,24 @@ def test_true_but_beside_the_point_is_not_an_answer(retriever) -> None:
     assert "the articles never name: brexit" in answer.removed[0]
 
 
+def test_a_question_may_name_a_detail_the_articles_lack_but_not_most_of_what_it_names(retriever) -> None:
+    """A question about several articles names details of each, not all of them shown; one about
+    what the articles never covered names mostly what they lack (`max_unnamed`: 3/8)."""
+
+    def reply(m):
+        return f"AstraZeneca signed a memorandum with Zhuzhou [{number_of(m, 'AstraZeneca')}]."
+
+    # zhuzhou, hunan: in the articles; narnia daily: not (1 of 3 names)
+    _, answer, _ = ask(
+        retriever, "Which company signed a memorandum with Zhuzhou in Hunan, as Narnia Daily said?", reply
+    )
+    assert not answer.abstained and "AstraZeneca" in answer.text
+    # zhuzhou: in the articles; narnia daily, gondor post: not (2 of 3)
+    _, cut, _ = ask(retriever, "Which company signed a memorandum with Zhuzhou, as Narnia Daily and Gondor Post said?",
+                    reply)  # fmt: skip
+    assert cut.abstained and "the articles never name: gondor post, narnia daily" in cut.removed[0]
+
+
 def test_byline_is_shown_and_can_answer_who_wrote(retriever) -> None:
     def reply(m):
         return f"Cai Hong wrote the article [{number_of(m, 'by Cai Hong')}]."

@@ -39,6 +39,7 @@ TESTED = {
     "-m eval.soak",
     "-m eval.injections",
     "-m eval.calibrate_news",
+    "-m eval.calibrate_names",
 }
 
 
@@ -220,6 +221,17 @@ def test_calibrate_news(home: Path) -> None:
     assert 0 <= figures["auc"] <= 1 and 0 <= figures["suggested_min_news"] <= 1
     counts = json.loads((out / "news_calibration.json").read_text())["counts"]
     assert counts == {"news": 3, "order": 20, "answer": 10}
+
+
+def test_calibrate_names(home: Path) -> None:
+    out = home / "names"
+    done = run(home, "-m", "eval.calibrate_names", "--out", str(out))
+    figures = json.loads(done.stdout.strip().splitlines()[-1])
+    assert 0 <= figures["suggested_max_unnamed"] <= 1 and figures["current_max_unnamed"] == 0.375
+    saved = json.loads((out / "names_calibration.json").read_text())
+    assert {q["source"] for q in saved["questions"]} == {"seeds", "fresh", "multihop-dev"}
+    assert sum(q["unanswerable"] for q in saved["questions"] if q["source"] == "multihop-dev") == 1  # the null query
+    assert "multihop-dev: at 0.3750 refuses" in done.stdout
 
 
 def test_llama_runtime_report(home: Path) -> None:
