@@ -44,7 +44,7 @@ def other_account(
         if len(asked & _words(sentence.document)) < needed:
             continue
         account = Supported(f"Another article differs: “{sentence.text}”", passage, sentence)
-        if not verifier.unanswered([account], question, shown=[]):  # its own article must cover the question
+        if not verifier.unanswered([account], question, shown=[]):  # its own article: the question, up to max_unnamed
             return account
     return None
 

@@ -88,7 +88,7 @@ def _attach_trailing_markers(claims: list[Claim], answer: str) -> list[Claim]:
 class Verifier:
     """Holds the thresholds; `check` one claim, `verify` a whole answer."""
 
-    def __init__(self, embedder: Embedder, min_similarity: float, min_overlap: float, max_unnamed: float = 0.0) -> None:
+    def __init__(self, embedder: Embedder, min_similarity: float, min_overlap: float, max_unnamed: float) -> None:
         self.embedder = embedder
         self.min_similarity = min_similarity
         self.min_overlap = min_overlap

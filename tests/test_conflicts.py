@@ -45,5 +45,5 @@ def test_another_account_must_be_about_what_was_asked(other: str, differs: bool)
     s_a, s_b = Sentence(a, 0, len(a.text), 0.9), Sentence(b, 0, len(b.text), 0.8)
     passages = [Passage(1, a, (s_a,)), Passage(2, b, (s_b,))]
     kept = [Supported("There are 13 new energy vehicle manufacturers in Hunan.", passages[0], s_a)]
-    account = other_account(kept, [s_a, s_b], passages, question, Verifier(FakeEmbedder(), 0.5, 0.8))
+    account = other_account(kept, [s_a, s_b], passages, question, Verifier(FakeEmbedder(), 0.5, 0.8, 0.0))
     assert (account is not None and account.passage.number == 2) is differs
