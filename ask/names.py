@@ -17,7 +17,8 @@ from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
 from index.lexical import stem, tokenize
 from ingest import split_sentences
 
-_NOT_NAMES = ENGLISH_STOP_WORDS | {"did", "does", "do", "has", "have", "had", "was", "were", "is", "are", "yes"}
+# General function words: scikit-learn's English stop words and the auxiliaries that open questions.
+FUNCTION_WORDS = ENGLISH_STOP_WORDS | {"did", "does", "do", "has", "have", "had", "was", "were", "is", "are", "yes"}
 _JOINERS = {"and", "of", "the", "for", "on", "in", "de", "la", "von", "van"}  # inside names, not part of them
 _WORD = re.compile(r"[a-z0-9]+(?:&[a-z0-9]+)*")
 
@@ -28,7 +29,7 @@ def names(text: str) -> set[str]:
     runs, current = [], []
     for m in re.finditer(r"[\w'&.-]+|[^\w\s]", text.replace("’", "'")):
         word = m.group().strip(".'")
-        if word[:1].isupper() and (current or word.lower() not in _NOT_NAMES):
+        if word[:1].isupper() and (current or word.lower() not in FUNCTION_WORDS):
             current.append(word)
         else:
             runs.append(current)

@@ -11,10 +11,12 @@ passages instead.
 from __future__ import annotations
 
 import re
+import statistics
 import time
 from collections.abc import Iterator, Sequence
 from dataclasses import replace
 
+from ask.claims import Checked, check, numbered, split_claims
 from ask.conflicts import other_account
 from ask.facts import yes_no
 from ask.generate import Generator
@@ -68,8 +70,14 @@ class Pipeline:
         preview = time.perf_counter() - started
         raw, first = "", 0.0
         shown = passages if sources else leading(passages, self.settings.passage_margin)
+        clock = (retrieved, preview, started)
+        if yes_no(standalone) and (checked := self._claims(standalone, filters)):
+            sources, cited = numbered(passages, checked)
+            p_yes = statistics.mean(c.p_yes for c in checked)
+            yield from self._yes_or_no(base, standalone, p_yes, self.settings.min_claims, sources, cited, clock)
+            return
         if yes_no(standalone) and (shares := self._weigh(standalone, shown)):
-            yield from self._yes_or_no(base, standalone, shares, passages, shown, (retrieved, preview, started))
+            yield from self._yes_or_no(base, standalone, shares["yes"], 0.5, passages, shown, clock)
             return
         for piece in self.generator.stream(self._messages(standalone, shown), self.settings.max_new_tokens):
             first = first or time.perf_counter() - started
@@ -142,15 +150,21 @@ class Pipeline:
         messages[-1]["content"] += "\n\n" + render("yes_no")
         return self.generator.choose(messages, ["yes", "no"])
 
+    def _claims(self, question: str, filters: Filters | None) -> list[Checked]:
+        """A question naming several publishers, split into a claim about each, each weighed by the
+        model against its publisher's passages (ask/claims.py); [] for any other question."""
+        claims = split_claims(question, self.retriever.aliases)
+        return check(claims, self.retriever, self.generator, self.settings, filters) if claims else []
+
     def _yes_or_no(
-        self, base: dict, question: str, shares: dict[str, float], passages: list[Passage], shown: list[Passage],
+        self, base: dict, question: str, p_yes: float, bar: float, passages: list[Passage], shown: list[Passage],
         clock: tuple[float, float, float],
     ) -> Iterator[Event]:  # fmt: skip
-        """Yes or no, cited to every passage the model was shown (each named source's among them),
-        each with its best sentence; an abstention when the question's own numbers or names are not
-        in those articles."""
+        """Yes when the model's P(yes) reaches `bar`, else no; cited to every passage the model was
+        shown (each named source's among them), each with its best sentence; an abstention when the
+        question's own numbers or names are not in those articles. `passages` are the sources."""
         retrieved, preview, started = clock
-        word = "Yes" if shares["yes"] >= shares["no"] else "No"
+        word = "Yes" if p_yes >= bar else "No"
         yield Token(len(word))
         kept = [Supported(word, p, max(p.sentences, key=lambda s: s.score)) for p in shown]
         timings = Timings(retrieved, preview, time.perf_counter() - started, time.perf_counter() - started)
@@ -160,7 +174,7 @@ class Pipeline:
             return
         text = f"{word}. " + " ".join(f"[{p.number}]" for p in shown)
         yield Answer(**base, text=text, citations=_citations(kept), abstained=False, sources=passages, raw=word,
-                     timings=timings, support=shares[word.lower()])  # fmt: skip
+                     timings=timings, support=p_yes if word == "Yes" else 1 - p_yes)  # fmt: skip
 
     def condense(self, question: str, history: History) -> str:
         """The follow-up rewritten to stand alone, from the last few turns. The rewrite must still

@@ -41,15 +41,33 @@ def publisher_aliases(publishers: Iterable[str]) -> dict[str, set[str]]:
 
 def analyze(query: str, aliases: dict[str, set[str]]) -> QueryHints:
     """The publishers and dates that `query` names."""
-    original = " ".join(query.replace("’", "'").split())
+    found = {name for mention in mentions(query, aliases) for name in mention.publishers}
+    dates = tuple(dict.fromkeys(d for d in (parse_date(m.group()) for m in _DATE_PHRASE.finditer(query)) if d))
+    return QueryHints(publishers=tuple(sorted(found)), dates=dates)
+
+
+@dataclass(frozen=True)
+class Mention:
+    """Where `plain(query)` names a publisher: [start, end), and the publisher names it may mean."""
+
+    start: int
+    end: int
+    publishers: tuple[str, ...]
+
+
+def plain(query: str) -> str:
+    """The query as `mentions` reads it: one space between words, straight apostrophes."""
+    return " ".join(query.replace("’", "'").split())
+
+
+def mentions(query: str, aliases: dict[str, set[str]]) -> list[Mention]:
+    """Every place `plain(query)` names a publisher, in the order they are written."""
+    original = plain(query)
     text = original.lower() if len(original.lower()) == len(original) else original
-    found: set[str] = set()
-    taken: list[tuple[int, int]] = []
+    taken: list[Mention] = []
     for alias in sorted(aliases, key=len, reverse=True):  # longest first: "the independent - sports"
         for m in re.finditer(rf"(?<!\w){re.escape(alias)}(?!\w)", text):
             # Names are capitalised: "The Verge" is a publisher, "on the verge of" is not.
-            if original[m.start()].isupper() and not any(s <= m.start() < e for s, e in taken):
-                taken.append((m.start(), m.end()))
-                found |= aliases[alias]
-    dates = tuple(dict.fromkeys(d for d in (parse_date(m.group()) for m in _DATE_PHRASE.finditer(query)) if d))
-    return QueryHints(publishers=tuple(sorted(found)), dates=dates)
+            if original[m.start()].isupper() and not any(t.start <= m.start() < t.end for t in taken):
+                taken.append(Mention(m.start(), m.end(), tuple(sorted(aliases[alias]))))
+    return sorted(taken, key=lambda t: t.start)

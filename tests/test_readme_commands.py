@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from config import ROOT
+from config import ROOT, Config
 from tests.conftest import SEEDS
 from tests.fakes import FAKE_MODELS
 
@@ -40,6 +40,7 @@ TESTED = {
     "-m eval.injections",
     "-m eval.calibrate_news",
     "-m eval.calibrate_names",
+    "-m eval.calibrate_claims",
 }
 
 
@@ -94,8 +95,8 @@ def write_multihop(folder: Path) -> None:
     (folder / "MultiHopRAG.json").write_text(json.dumps(queries), encoding="utf-8")
 
 
-def run(home: Path, *argv: str, timeout: float = 600) -> subprocess.CompletedProcess:
-    env = {**os.environ, **FAKE_MODELS, "ASK_INDEX_DIR": str(home / "index"), "ASK_CACHE_DIR": str(home / "cache"),
+def run(home: Path, *argv: str, timeout: float = 600, cache: str = "cache") -> subprocess.CompletedProcess:
+    env = {**os.environ, **FAKE_MODELS, "ASK_INDEX_DIR": str(home / "index"), "ASK_CACHE_DIR": str(home / cache),
            "ASK_BENCHMARK_DIR": str(home / "multihop")}  # fmt: skip
     result = subprocess.run([sys.executable, *argv], cwd=ROOT, env=env, capture_output=True, text=True, timeout=timeout)
     assert result.returncode == 0, f"{' '.join(argv)} exited {result.returncode}:\n{result.stderr[-3000:]}"
@@ -232,6 +233,26 @@ def test_calibrate_names(home: Path) -> None:
     assert {q["source"] for q in saved["questions"]} == {"seeds", "fresh", "multihop-dev"}
     assert sum(q["unanswerable"] for q in saved["questions"] if q["source"] == "multihop-dev") == 1  # the null query
     assert "multihop-dev: at 0.3750 refuses" in done.stdout
+
+
+def test_calibrate_claims(home: Path) -> None:
+    """On a benchmark of yes/no queries naming two publishers each (its own cache: another corpus)."""
+    bench = home / "claims-bench"
+    write_multihop(bench)
+    said = {"TechCrunch": "Nova shipped 3 million AI chips", "The Verge": "Orbit cut its chip prices"}
+    queries = [{"query": f"Does the TechCrunch article say {said['TechCrunch']}, while The Verge article says "
+                         f"{said['The Verge'] if n % 2 else 'Orbit raised its chip prices'}?",
+                "answer": "Yes" if n % 2 else "No", "question_type": "comparison_query", "evidence_list": []}
+               for n in range(8)]  # fmt: skip
+    (bench / "MultiHopRAG.json").write_text(json.dumps(queries), encoding="utf-8")
+    out = home / "claims"
+    done = run(home, "-m", "eval.calibrate_claims", "--benchmark-dir", str(bench), "--holdout", "0",
+               "--pool", "5", "--out", str(out), cache="claims-cache")  # fmt: skip
+    figures = json.loads(done.stdout.strip().splitlines()[-1])
+    assert figures["current_min_claims"] == Config().answer.min_claims and figures["auc_claims"] == 0.5
+    saved = json.loads((out / "claims_calibration.json").read_text())
+    assert len(saved["queries"]) == 5 and all(len(q["parts"]) == 2 for q in saved["queries"])
+    assert "min_claims  accuracy  balanced accuracy" in done.stdout
 
 
 def test_llama_runtime_report(home: Path) -> None:
