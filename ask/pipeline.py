@@ -72,9 +72,9 @@ class Pipeline:
         shown = passages if sources else leading(passages, self.settings.passage_margin)
         clock = (retrieved, preview, started)
         if yes_no(standalone) and (checked := self._claims(standalone, filters)):
-            sources, cited = numbered(passages, checked)
+            given, cited = numbered(passages, checked)
             p_yes = statistics.mean(c.p_yes for c in checked)
-            yield from self._yes_or_no(base, standalone, p_yes, self.settings.min_claims, sources, cited, clock)
+            yield from self._yes_or_no(base, standalone, p_yes, self.settings.min_claims, given, cited, clock)
             return
         if yes_no(standalone) and (shares := self._weigh(standalone, shown)):
             yield from self._yes_or_no(base, standalone, shares["yes"], 0.5, passages, shown, clock)
