@@ -99,6 +99,11 @@ class Config:
     )
 
     @property
+    def benchmark_index_dir(self) -> Path:
+        """Where the MultiHop-RAG corpus is indexed by the eval commands that read it."""
+        return self.cache_dir / "multihop-index"
+
+    @property
     def index_place(self) -> Path | str:
         """Where the index is: the Milvus store when one is named, else the index folder."""
         return self.store or self.index_dir

@@ -76,7 +76,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"{err}; nothing to calibrate on")
         return 0
     embedder = load_embedder(config.embedder, config.cache_dir)
-    index_dir = config.cache_dir / "multihop-index"
+    index_dir = config.benchmark_index_dir
     build_index([corpus], index_dir, embedder, config.chunk_tokens, config.overlap_sentences, progress=True)
     retriever = open_retriever(index_dir, embedder, config.search)
     pipeline = Pipeline(retriever, load_generator(config.model, config.backend, config.cache_dir), config.answer)

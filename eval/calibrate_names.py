@@ -107,7 +107,7 @@ def main(argv: list[str] | None = None) -> int:
     except BenchmarkMissing as err:
         print(f"{err}; the MultiHop-RAG questions are skipped", file=sys.stderr)
     else:
-        index_dir = config.cache_dir / "multihop-index"
+        index_dir = config.benchmark_index_dir
         build_index([corpus], index_dir, embedder, config.chunk_tokens, config.overlap_sentences, progress=True)
         benchmark = open_retriever(index_dir, embedder, config.search)
         queries = spread(load_queries(args.benchmark_dir, args.split, include_null=True), args.sample)

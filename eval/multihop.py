@@ -113,7 +113,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--split", choices=["dev", "test"], default="test")
     parser.add_argument("--out", type=Path, required=True)
     parser.add_argument("--benchmark-dir", type=Path, default=config.benchmark_dir)
-    parser.add_argument("--index-dir", type=Path, default=config.cache_dir / "multihop-index")
+    parser.add_argument("--index-dir", type=Path, default=config.benchmark_index_dir)
     parser.add_argument(
         "--store",
         default=config.store,

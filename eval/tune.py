@@ -45,7 +45,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m eval.tune", description=__doc__.splitlines()[0])
     parser.add_argument("--split", choices=["dev", "test"], default="dev")
     parser.add_argument("--benchmark-dir", type=Path, default=config.benchmark_dir)
-    parser.add_argument("--index-dir", type=Path, default=config.cache_dir / "multihop-index")
+    parser.add_argument("--index-dir", type=Path, default=config.benchmark_index_dir)
     parser.add_argument("--limit", type=int)
     parser.add_argument("--top", type=int, default=15, help="rows to print")
     parser.add_argument("--grid", nargs="*", default=[], help="override the grid: name=v1,v2 ...")

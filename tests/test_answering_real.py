@@ -79,3 +79,24 @@ def test_cli_json(index_dir: Path) -> None:
     answer = json.loads(result.stdout)
     assert not answer["abstained"] and "July 9" in answer["text"]
     assert Path(answer["citations"][0]["file"]).name.startswith("004")
+
+
+BOTH = ("Does the China Daily article say that Zhuzhou tested the world's first driverless rapid bus, while the "
+        "Science and Technology Daily article says China and the UK held their first industrial cooperation "
+        "dialogue?")  # fmt: skip
+
+
+def test_a_question_about_two_publishers_is_split_and_each_part_cited(pipeline: Pipeline) -> None:
+    answer = pipeline.answer(BOTH)
+    assert answer.text.startswith("Yes.") and not answer.abstained
+    assert {c.publisher for c in answer.citations} == {"China Daily", "Science and Technology Daily"}
+
+
+@pytest.mark.xfail(
+    strict=True,  # fails loudly once it answers no
+    reason="issue 13, open: the parts' mean P(yes) is 0.39 with 'cancelled their ... dialogue' against "
+    "min_claims 0.3289 (config.py, calibrated on 70 dev queries); not moved for one question",
+)
+def test_a_false_part_about_one_of_two_publishers_makes_it_no(pipeline: Pipeline) -> None:
+    answer = pipeline.answer(BOTH.replace("held their first", "cancelled their"))
+    assert answer.text.startswith("No.") and not answer.abstained
