@@ -12,6 +12,9 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
+from config import Config
+from index import Embedder, Retriever, build_index, open_retriever
+
 CORPUS = "corpus.json"
 QUERIES = "MultiHopRAG.json"
 
@@ -35,6 +38,14 @@ def require(benchmark_dir: Path) -> Path:
         if not (Path(benchmark_dir) / name).is_file():
             raise BenchmarkMissing(f"MultiHop-RAG benchmark not found ({Path(benchmark_dir) / name} is missing)")
     return Path(benchmark_dir) / CORPUS
+
+
+def benchmark_retriever(corpus: Path, embedder: Embedder, config: Config, index_dir: Path | None = None) -> Retriever:
+    """The corpus indexed (built, or brought up to date, with a progress bar) in `index_dir`
+    (default `config.benchmark_index_dir`) and opened for search."""
+    index_dir = index_dir or config.benchmark_index_dir
+    build_index([corpus], index_dir, embedder, config.chunk_tokens, config.overlap_sentences, progress=True)
+    return open_retriever(index_dir, embedder, config.search)
 
 
 def load_queries(benchmark_dir: Path, split: str, include_null: bool = False) -> list[Query]:

@@ -22,14 +22,12 @@ import sys
 from pathlib import Path
 
 from ask import load_generator
-from ask.claims import check, split_claims
 from ask.pipeline import Pipeline, gather, leading
-from ask.prompts import render
 from config import Config
 from console import quiet_libraries
-from eval.benchmark import BenchmarkMissing, load_queries, require
+from eval.benchmark import BenchmarkMissing, benchmark_retriever, load_queries, require
 from eval.multihop import spread
-from index import build_index, load_embedder, open_retriever
+from index import load_embedder
 
 
 def auc(scores: list[float], positive: list[bool]) -> float:
@@ -76,9 +74,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"{err}; nothing to calibrate on")
         return 0
     embedder = load_embedder(config.embedder, config.cache_dir)
-    index_dir = config.benchmark_index_dir
-    build_index([corpus], index_dir, embedder, config.chunk_tokens, config.overlap_sentences, progress=True)
-    retriever = open_retriever(index_dir, embedder, config.search)
+    retriever = benchmark_retriever(corpus, embedder, config)
     pipeline = Pipeline(retriever, load_generator(config.model, config.backend, config.cache_dir), config.answer)
     dev = load_queries(args.benchmark_dir, "dev", include_null=True)
     held = {q.position for q in spread(dev, args.holdout)}
@@ -88,14 +84,11 @@ def main(argv: list[str] | None = None) -> int:
     for q in pool:
         if len(weighed) == args.pool:
             break
-        claims = split_claims(q.text, retriever.aliases)
-        checked = check(claims, retriever, pipeline.generator, config.answer) if claims else []
+        checked = pipeline._claims(q.text, None)  # exactly what the pipeline does with the question
         if not checked:
             continue
         _, sources, passages = gather(q.text, retriever, config.answer)
-        messages = pipeline._messages(q.text, passages if sources else leading(passages, config.answer.passage_margin))
-        messages[-1]["content"] += "\n\n" + render("yes_no")
-        whole = pipeline.generator.choose(messages, ["yes", "no"])["yes"]
+        whole = pipeline._weigh(q.text, passages if sources else leading(passages, config.answer.passage_margin))["yes"]
         weighed.append({"position": q.position, "type": q.type, "gold_yes": q.answer.lower() == "yes", "whole": whole,
                         "claims": statistics.mean(c.p_yes for c in checked),
                         "parts": [[c.claim.text, c.p_yes] for c in checked]})  # fmt: skip

@@ -27,7 +27,7 @@ from ask.settings import AnswerSettings
 from ask.verify import text_of, unnamed_names
 from config import Config
 from console import quiet_libraries
-from eval.benchmark import BenchmarkMissing, load_queries, require
+from eval.benchmark import BenchmarkMissing, benchmark_retriever, load_queries, require
 from eval.multihop import spread
 from eval.scoring import load_gold
 from index import Retriever, build_index, load_embedder, open_retriever
@@ -107,9 +107,7 @@ def main(argv: list[str] | None = None) -> int:
     except BenchmarkMissing as err:
         print(f"{err}; the MultiHop-RAG questions are skipped", file=sys.stderr)
     else:
-        index_dir = config.benchmark_index_dir
-        build_index([corpus], index_dir, embedder, config.chunk_tokens, config.overlap_sentences, progress=True)
-        benchmark = open_retriever(index_dir, embedder, config.search)
+        benchmark = benchmark_retriever(corpus, embedder, config)
         queries = spread(load_queries(args.benchmark_dir, args.split, include_null=True), args.sample)
         for n, q in enumerate(queries, 1):
             counted.append(count(f"multihop-{args.split}", q.text, q.type == "null_query", benchmark, config.answer))

@@ -15,8 +15,8 @@ from pathlib import Path
 
 from config import Config
 from console import quiet_libraries
-from eval.benchmark import BenchmarkMissing, load_queries, ranking_metrics, relevant, require
-from index import build_index, load_embedder, open_retriever
+from eval.benchmark import BenchmarkMissing, benchmark_retriever, load_queries, ranking_metrics, relevant, require
+from index import load_embedder
 
 GRID = {
     "fusion": ["rrf", "linear"],
@@ -57,8 +57,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"{err}; nothing to tune on")
         return 0
     embedder = load_embedder(config.embedder, config.cache_dir)
-    build_index([corpus], args.index_dir, embedder, config.chunk_tokens, config.overlap_sentences, progress=True)
-    retriever = open_retriever(args.index_dir, embedder, config.search)
+    retriever = benchmark_retriever(corpus, embedder, config, args.index_dir)
     queries = load_queries(args.benchmark_dir, args.split)[: args.limit]
     signals = [retriever.signals(q.text) for q in queries]
     results = []
