@@ -34,7 +34,9 @@ _QUANTITY = (
     "distance area turnover profit output"
 )
 _YEAR = re.compile(r"^(1[89]|20)\d\d$")
-_YES_NO = re.compile(r"(is|are|was|were|do|does|did|has|have|had|can|could|will|would|should|may|might|must)\b", re.I)
+_AUXILIARY = r"is|are|was|were|do|does|did|has|have|had|can|could|will|would|should|may|might|must"
+# The word that opens a question's main clause: an auxiliary (a yes/no question) or a wh-word.
+_CLAUSE_OPENER = re.compile(rf"\s*(?:({_AUXILIARY})|who|whom|whose|what|which|when|where|why|how)\b", re.I)
 _YES_NO_REPLY = re.compile(r"\s*(yes|no)\b", re.I)
 _PLACE = re.compile(r"\b(?:in|at|from)\s+((?:the\s+)?[A-Z][\w'’.-]*(?:\s+[A-Z][\w'’.-]*)*)")
 _MONTHS = "january february march april may june july august september october november december".split()
@@ -88,8 +90,16 @@ def new_facts(text: str, question: str) -> set[str]:
 
 def yes_no(question: str) -> bool:
     """Is it a question answered by yes or no ("Did both reports…", "Is there consistency…")?
-    One that offers alternatives ("Was it signed before or after…?") asks which, not whether."""
-    return bool(_YES_NO.match(question.strip())) and not offers_choice(question)
+    Its main clause opens with an auxiliary, at the start or after an opening phrase set off by a
+    comma ("Between the report of May 1 and that of May 9, was the portrayal consistent?"); the
+    first clause that opens with an auxiliary or a wh-word decides ("After the talks, who
+    signed…?" asks who). One that offers alternatives ("Was it signed before or after…?") asks
+    which, not whether."""
+    for clause in re.split(r"[,;]", question):
+        opener = _CLAUSE_OPENER.match(clause)
+        if opener:
+            return opener.group(1) is not None and not offers_choice(question)
+    return False
 
 
 def offers_choice(question: str) -> bool:

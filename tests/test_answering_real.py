@@ -55,9 +55,10 @@ def test_right_answer_with_a_correct_citation(pipeline: Pipeline, question: str,
 MAYOR = pytest.param(
     "Who is the mayor of Changsha?",
     marks=pytest.mark.xfail(
-        strict=True,  # fails loudly once it abstains again
+        strict=False,  # P(yes) sits on the threshold: it abstains on some CPUs (AMD EPYC, AVX2) and not others
         reason="issue 13, open: the 1.5B judge gives 'Liu Xiaoming ... is the mayor of Changsha' P(yes) 0.45, "
-        "at the calibrated min_support (config.py); the threshold is not moved for one question",
+        "on the calibrated min_support (config.py), above it or below by llama.cpp's CPU variant; the threshold "
+        "is not moved for one question",
     ),
 )
 

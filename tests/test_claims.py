@@ -80,6 +80,17 @@ def test_one_unsupported_claim_makes_the_answer_no(retriever) -> None:
     assert answer.text.startswith("No. [") and answer.support == pytest.approx(1 - (0.6 + 0.02) / 2)
 
 
+def test_a_question_whose_main_clause_follows_an_opening_phrase_is_answered_yes_or_no(retriever) -> None:
+    opened = (
+        "Between the China Daily report on the driverless bus test in Zhuzhou, and the Science and "
+        "Technology Daily report on the dialogue held on June 9, did both reports speak of cooperation?"
+    )
+    model = ScriptedModel(lambda m: "never written", judge=claim_judge)
+    answer = Pipeline(retriever, model, Config().answer).answer(opened)
+    assert answer.text.startswith("Yes. [") and not any("never written" in a for a in (answer.raw, answer.text))
+    assert {c.publisher for c in answer.citations} == {"China Daily", "Science and Technology Daily"}
+
+
 def test_the_threshold_decides(retriever) -> None:
     strict = replace(Config().answer, min_claims=0.7)
     answer = Pipeline(retriever, ScriptedModel(lambda m: "", judge=claim_judge), strict).answer(TRUE)

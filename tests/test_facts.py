@@ -68,6 +68,12 @@ def test_answers_kind(claim: str, question: str, expected: bool) -> None:
         ("Which happened first?", False),
         ("Isaac Newton said what?", False),
         ("Was the memorandum signed before or after the visit?", False),  # which of two, not whether
+        # the main clause after an opening phrase
+        ("Between the report of May 1, 2023, and the one of May 9, was the portrayal consistent?", True),
+        ("After the talks in London, did both sides sign?", True),
+        ("After the talks in London, who signed the memorandum?", False),
+        ("In 2018, how much was trade worth?", False),
+        ("According to China Daily, the trade grew?", False),
     ],
 )
 def test_yes_no_questions(question: str, expected: bool) -> None:
