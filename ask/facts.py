@@ -35,8 +35,9 @@ _QUANTITY = (
 )
 _YEAR = re.compile(r"^(1[89]|20)\d\d$")
 _AUXILIARY = r"is|are|was|were|do|does|did|has|have|had|can|could|will|would|should|may|might|must"
+WH_WORDS = r"what|which|who|whom|whose|when|where|why|how"  # a regex alternation
 # The word that opens a question's main clause: an auxiliary (a yes/no question) or a wh-word.
-_CLAUSE_OPENER = re.compile(rf"\s*(?:({_AUXILIARY})|who|whom|whose|what|which|when|where|why|how)\b", re.I)
+_CLAUSE_OPENER = re.compile(rf"\s*(?:({_AUXILIARY})|{WH_WORDS})\b", re.I)
 _YES_NO_REPLY = re.compile(r"\s*(yes|no)\b", re.I)
 _PLACE = re.compile(r"\b(?:in|at|from)\s+((?:the\s+)?[A-Z][\w'’.-]*(?:\s+[A-Z][\w'’.-]*)*)")
 _MONTHS = "january february march april may june july august september october november december".split()

@@ -18,7 +18,7 @@ from dataclasses import replace
 
 from ask.claims import Checked, check, numbered, split_claims
 from ask.conflicts import other_account
-from ask.facts import yes_no
+from ask.facts import WH_WORDS, yes_no
 from ask.generate import Generator
 from ask.judge import reports, support
 from ask.passages import Passage, Sentence, passage_of, score_sentences, select_passages
@@ -32,7 +32,7 @@ from index import Filters, Retriever
 ABSTAIN_TEXT = "The articles don't say."
 MAX_QUESTION_CHARS = 2000
 _QUESTION_WORD = re.compile(  # what a question asks for: the interrogative that opens its ask
-    r"\b(how (?:many|much|long|old|often|far)|what|which|who|whom|whose|when|where|why|how"
+    rf"\b(how (?:many|much|long|old|often|far)|{WH_WORDS}"
     r"|is|are|was|were|do|does|did|has|have|had|can|could|will|would|should)\b",
     re.I,
 )
@@ -71,12 +71,13 @@ class Pipeline:
         raw, first = "", 0.0
         shown = passages if sources else leading(passages, self.settings.passage_margin)
         clock = (retrieved, preview, started)
-        if yes_no(standalone) and (checked := self._claims(standalone, filters)):
+        asks_yes_no = yes_no(standalone)
+        if asks_yes_no and (checked := self._claims(standalone, filters)):
             given, cited = numbered(passages, checked)
             p_yes = statistics.mean(c.p_yes for c in checked)
             yield from self._yes_or_no(base, standalone, p_yes, self.settings.min_claims, given, cited, clock)
             return
-        if yes_no(standalone) and (shares := self._weigh(standalone, shown)):
+        if asks_yes_no and (shares := self._weigh(standalone, shown)):
             yield from self._yes_or_no(base, standalone, shares["yes"], 0.5, passages, shown, clock)
             return
         for piece in self.generator.stream(self._messages(standalone, shown), self.settings.max_new_tokens):
