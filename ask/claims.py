@@ -7,14 +7,17 @@ compound of plausible statements. Split, each part is a short claim about one ar
 model can hold against that article's best passages. The split needs no model and no list of
 words: the question is cut where it names its publishers, each part running from the clause break
 (a comma or semicolon) before its publisher's name, so that "…, while the Fortune article reports
-Y" goes with Fortune. The answer is "yes" when the mean P(yes) of the claims reaches
-`AnswerSettings.min_claims`, chosen by `python -m eval.calibrate_claims` on MultiHop-RAG dev
-queries outside the evaluation sample (the figures are in config.py).
+Y" goes with Fortune. The answer is "yes" when the claims' P(yes), taken together by
+`AnswerSettings.claims_rule` (their mean, or the smallest), reaches `AnswerSettings.min_claims`,
+chosen by `python -m eval.calibrate_claims` on MultiHop-RAG dev queries outside the evaluation
+sample (the figures are in config.py).
 """
 
 from __future__ import annotations
 
 import re
+import statistics
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from itertools import pairwise
 
@@ -27,6 +30,9 @@ from index import Filters, Retriever
 from index.query import mentions, plain
 
 CLAIM_PASSAGES = 2  # the best passages of a claim's publisher the model holds the claim against
+# how the claims' P(yes) are taken together: their mean, or the smallest (the question holds
+# only when every part does)
+RULES: dict[str, Callable[[list[float]], float]] = {"mean": statistics.mean, "min": min}
 
 
 @dataclass(frozen=True)
@@ -106,6 +112,11 @@ def _passages(claim: Claim, retriever: Retriever, settings: AnswerSettings, filt
     hits = retriever.search(claim.text, k=settings.top_k, filters=bounds)
     sentences = score_sentences(claim.text, hits, retriever.embedder)
     return select_passages(sentences, retriever.embedder.count_tokens, CLAIM_PASSAGES, settings.passage_tokens)
+
+
+def combined(checked: list[Checked], rule: str) -> float:
+    """The claims' P(yes) taken together by `rule` (a key of RULES)."""
+    return RULES[rule]([c.p_yes for c in checked])
 
 
 def numbered(passages: list[Passage], checked: list[Checked]) -> tuple[list[Passage], list[Passage]]:

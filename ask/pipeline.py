@@ -11,12 +11,11 @@ passages instead.
 from __future__ import annotations
 
 import re
-import statistics
 import time
 from collections.abc import Iterator, Sequence
 from dataclasses import replace
 
-from ask.claims import Checked, check, numbered, split_claims
+from ask.claims import Checked, check, combined, numbered, split_claims
 from ask.conflicts import other_account
 from ask.facts import WH_WORDS, yes_no
 from ask.generate import Generator
@@ -74,7 +73,7 @@ class Pipeline:
         asks_yes_no = yes_no(standalone)
         if asks_yes_no and (checked := self._claims(standalone, filters)):
             given, cited = numbered(passages, checked)
-            p_yes = statistics.mean(c.p_yes for c in checked)
+            p_yes = combined(checked, self.settings.claims_rule)
             yield from self._yes_or_no(base, standalone, p_yes, self.settings.min_claims, given, cited, clock)
             return
         if asks_yes_no and (shares := self._weigh(standalone, shown)):

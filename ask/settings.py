@@ -20,7 +20,8 @@ class AnswerSettings:
     min_support: float  # the model's P(yes) that the cited passages state the answer (ask/judge.py); below: abstain
     min_support_quoted: float  # the same for a quoted passage sentence, when the model's own words were all cut
     min_news: float = 0.89  # the model's P(news, not instruction) for a sentence an answer's facts come from
-    min_claims: float = 0.3289  # mean P(yes) of a several-publisher question's claims for "yes" (eval.calibrate_claims)
+    min_claims: float = 0.3289  # the claims' P(yes), combined, for "yes" (eval.calibrate_claims)
+    claims_rule: str = "mean"  # how the claims' P(yes) are combined: "mean" or "min" (ask.claims.RULES)
     max_unnamed: float = 0.375  # share of the question's names the articles given may lack (eval.calibrate_names)
 
     def judged(self, min_support: float | None) -> AnswerSettings:

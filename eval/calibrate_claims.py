@@ -2,14 +2,16 @@
 
 A yes/no question naming several publishers is split into a claim about each (ask/claims.py);
 the model weighs each claim against its publisher's passages, and the answer is "yes" when the
-mean P(yes) reaches `AnswerSettings.min_claims`. This runs exactly that on --pool dev queries
+claims' P(yes), combined by `AnswerSettings.claims_rule` (mean or min), reaches
+`AnswerSettings.min_claims`. This runs exactly that on --pool dev queries
 whose gold answer is yes or no and that split into two or more claims, drawn at random (fixed
 seed) from those outside the --holdout queries `python -m eval.multihop --sample N` evaluates, so
 that the threshold is not chosen on the figures that judge it. Beside it, the model's P(yes) for
 the whole question (what the pipeline weighed before) shows what the split is worth. It prints the
-AUC of each and, for each threshold, the accuracy and balanced accuracy (the mean of the rates of
-gold yes and gold no answered right, not swayed by the split's share of yes), and suggests the
-threshold with the best balanced accuracy. Needs the benchmark in ../shared (exits 0 without it).
+AUC of the whole question and of each rule of combining the claims (--rule picks the one the table
+is for; default: the configured one) and, for each threshold, the accuracy and balanced accuracy
+(the mean of the rates of gold yes and gold no answered right, not swayed by the split's share of
+yes), and suggests the threshold with the best balanced accuracy. Needs the benchmark in ../shared (exits 0 without it).
 """
 
 from __future__ import annotations
@@ -17,11 +19,11 @@ from __future__ import annotations
 import argparse
 import json
 import random
-import statistics
 import sys
 from pathlib import Path
 
 from ask import load_generator
+from ask.claims import RULES, combined
 from ask.pipeline import Pipeline, gather, leading
 from config import Config
 from console import quiet_libraries
@@ -65,6 +67,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--holdout", type=int, default=120, help="leave out the queries of eval.multihop --sample N")
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--benchmark-dir", type=Path, default=config.benchmark_dir)
+    parser.add_argument("--rule", choices=sorted(RULES), default=config.answer.claims_rule,
+                        help="the rule of combining the claims' P(yes) that the table is for")  # fmt: skip
     parser.add_argument("--out", type=Path, default=None, help="write claims_calibration.json (every query) here")
     args = parser.parse_args(argv)
     quiet_libraries(config.cache_dir)
@@ -90,7 +94,8 @@ def main(argv: list[str] | None = None) -> int:
         _, sources, passages = gather(q.text, retriever, config.answer)
         whole = pipeline._weigh(q.text, passages if sources else leading(passages, config.answer.passage_margin))["yes"]
         weighed.append({"position": q.position, "type": q.type, "gold_yes": q.answer.lower() == "yes", "whole": whole,
-                        "claims": statistics.mean(c.p_yes for c in checked),
+                        "claims": combined(checked, args.rule),
+                        **{f"claims_{rule}": combined(checked, rule) for rule in RULES},
                         "parts": [[c.claim.text, c.p_yes] for c in checked]})  # fmt: skip
         print(f"\r{len(weighed)}/{args.pool} queries", end="", file=sys.stderr, flush=True)
     print(file=sys.stderr)
@@ -98,6 +103,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         rows = table([w["claims"] for w in weighed], gold)
         aucs = {"auc_claims": round(auc([w["claims"] for w in weighed], gold), 4),
+                **{f"auc_claims_{rule}": round(auc([w[f"claims_{rule}"] for w in weighed], gold), 4) for rule in RULES},
                 "auc_whole": round(auc([w["whole"] for w in weighed], gold), 4)}  # fmt: skip
     except ValueError as err:
         print(f"error: {err} ({len(weighed)} queries split)", file=sys.stderr)
@@ -107,7 +113,8 @@ def main(argv: list[str] | None = None) -> int:
     print("min_claims  accuracy  balanced accuracy")
     for r in rows:
         print(f"{r['min_claims']:10.4f}  {r['accuracy']:8.4f}  {r['balanced_accuracy']:17.4f}")
-    result = {"suggested_min_claims": suggest(rows), "current_min_claims": config.answer.min_claims, **aucs}
+    result = {"rule": args.rule, "suggested_min_claims": suggest(rows), "current_min_claims": config.answer.min_claims,
+              "current_rule": config.answer.claims_rule, **aucs}  # fmt: skip
     print(json.dumps(result))
     if args.out:
         args.out.mkdir(parents=True, exist_ok=True)

@@ -103,3 +103,14 @@ def test_a_publisher_the_filters_exclude_leaves_the_whole_question_weighed(retri
     Pipeline(retriever, model, Config().answer).answer(TRUE, filters=only)
     assert model.prompts and all("\nClaim: " not in m[-1]["content"] for m in model.prompts)
     assert "Answer with one word: yes or no." in model.prompts[0][-1]["content"]
+
+
+def test_the_rule_decides_how_the_claims_are_taken_together(retriever) -> None:
+    """Claims weighed 0.6 and 0.02: their mean (0.31) reaches 0.3, their smallest does not."""
+    model = ScriptedModel(lambda m: "", judge=claim_judge)
+    by_mean = replace(Config().answer, min_claims=0.3, claims_rule="mean")
+    assert Pipeline(retriever, model, by_mean).answer(FALSE).text.startswith("Yes. [")
+    by_min = replace(by_mean, claims_rule="min")
+    answer = Pipeline(retriever, model, by_min).answer(FALSE)
+    assert answer.text.startswith("No. [") and answer.support == pytest.approx(1 - 0.02)
+    assert Pipeline(retriever, model, by_min).answer(TRUE).text.startswith("Yes. [")

@@ -250,6 +250,7 @@ def test_calibrate_claims(home: Path) -> None:
                "--pool", "5", "--out", str(out), cache="claims-cache")  # fmt: skip
     figures = json.loads(done.stdout.strip().splitlines()[-1])
     assert figures["current_min_claims"] == Config().answer.min_claims and figures["auc_claims"] == 0.5
+    assert figures["rule"] == Config().answer.claims_rule and {"auc_claims_mean", "auc_claims_min"} <= set(figures)
     saved = json.loads((out / "claims_calibration.json").read_text())
     assert len(saved["queries"]) == 5 and all(len(q["parts"]) == 2 for q in saved["queries"])
     assert "min_claims  accuracy  balanced accuracy" in done.stdout
