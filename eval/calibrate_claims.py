@@ -3,15 +3,16 @@
 A yes/no question naming several publishers is split into a claim about each (ask/claims.py);
 the model weighs each claim against its publisher's passages, and the answer is "yes" when the
 claims' P(yes), combined by `AnswerSettings.claims_rule` (mean or min), reaches
-`AnswerSettings.min_claims`. This runs exactly that on --pool dev queries
-whose gold answer is yes or no and that split into two or more claims, drawn at random (fixed
-seed) from those outside the --holdout queries `python -m eval.multihop --sample N` evaluates, so
-that the threshold is not chosen on the figures that judge it. Beside it, the model's P(yes) for
-the whole question (what the pipeline weighed before) shows what the split is worth. It prints the
-AUC of the whole question and of each rule of combining the claims (--rule picks the one the table
-is for; default: the configured one) and, for each threshold, the accuracy and balanced accuracy
-(the mean of the rates of gold yes and gold no answered right, not swayed by the split's share of
-yes), and suggests the threshold with the best balanced accuracy. Needs the benchmark in ../shared (exits 0 without it).
+`AnswerSettings.min_claims`. This runs exactly that on --pool dev queries whose gold answer is
+yes or no and that split into two or more claims, drawn at random (fixed seed) from those outside
+the --holdout queries `python -m eval.multihop --sample N` evaluates, so that the threshold is not
+chosen on the figures that judge it. Beside it, the model's P(yes) for the whole question (what
+the pipeline weighed before) shows what the split is worth. It prints the AUC of the whole
+question and of each rule of combining the claims (--rule picks the one the table is for;
+default: the configured one) and, for each threshold, the accuracy and balanced accuracy (the
+mean of the rates of gold yes and gold no answered right, not swayed by the split's share of yes),
+and suggests the threshold with the best balanced accuracy. Needs the benchmark in ../shared
+(exits 0 without it).
 """
 
 from __future__ import annotations
