@@ -94,17 +94,17 @@ def main(argv: list[str] | None = None) -> int:
             continue
         _, sources, passages = gather(q.text, retriever, config.answer)
         whole = pipeline._weigh(q.text, passages if sources else leading(passages, config.answer.passage_margin))["yes"]
+        by_rule = {f"claims_{rule}": combined(checked, rule) for rule in RULES}
         weighed.append({"position": q.position, "type": q.type, "gold_yes": q.answer.lower() == "yes", "whole": whole,
-                        "claims": combined(checked, args.rule),
-                        **{f"claims_{rule}": combined(checked, rule) for rule in RULES},
+                        "claims": by_rule[f"claims_{args.rule}"], **by_rule,
                         "parts": [[c.claim.text, c.p_yes] for c in checked]})  # fmt: skip
         print(f"\r{len(weighed)}/{args.pool} queries", end="", file=sys.stderr, flush=True)
     print(file=sys.stderr)
     gold = [w["gold_yes"] for w in weighed]
     try:
         rows = table([w["claims"] for w in weighed], gold)
-        aucs = {"auc_claims": round(auc([w["claims"] for w in weighed], gold), 4),
-                **{f"auc_claims_{rule}": round(auc([w[f"claims_{rule}"] for w in weighed], gold), 4) for rule in RULES},
+        by_rule = {f"auc_claims_{rule}": round(auc([w[f"claims_{rule}"] for w in weighed], gold), 4) for rule in RULES}
+        aucs = {"auc_claims": by_rule[f"auc_claims_{args.rule}"], **by_rule,
                 "auc_whole": round(auc([w["whole"] for w in weighed], gold), 4)}  # fmt: skip
     except ValueError as err:
         print(f"error: {err} ({len(weighed)} queries split)", file=sys.stderr)
