@@ -54,7 +54,7 @@ def answer_report(pipeline: Pipeline, queries: list[Query], log: Path) -> tuple[
             prediction = NULL_ANSWER if answer.abstained else strip_markers(answer.text)
             row = {
                 "position": q.position, "type": q.type, "query": q.text, "gold": q.answer, "answer": answer.text,
-                "raw": answer.raw, "abstained": answer.abstained, "support": answer.support,
+                "raw": answer.raw, "abstained": answer.abstained, "removed": answer.removed, "support": answer.support,
                 "asked_model": answer.timings.first_token_s > 0, "lenient": lenient(prediction, q.answer),
                 "strict": strict(prediction, q.answer), "seconds": time.perf_counter() - started,
             }  # fmt: skip

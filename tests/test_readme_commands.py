@@ -173,7 +173,8 @@ def test_multihop_retrieval_answers_and_tuning(home: Path) -> None:
     sampled = home / "mh-s"
     run(home, "-m", "eval.multihop", "--split", "dev", "--answers", "--sample", "2", "--min-support", "0",
         "--out", str(sampled))  # fmt: skip
-    assert len((sampled / "answers.jsonl").read_text().splitlines()) == 2
+    rows = [json.loads(line) for line in (sampled / "answers.jsonl").read_text().splitlines()]
+    assert len(rows) == 2 and all(isinstance(r["removed"], list) for r in rows)  # what verification cut, and why
     tuned = run(home, "-m", "eval.tune", "--split", "dev", "--grid", "dense_weight=0.2,0.3")
     assert "5 dev queries" in tuned.stdout and "dense=0.2" in tuned.stdout and "dense=0.3" in tuned.stdout
 
