@@ -87,8 +87,9 @@ class Config:
         min_news=0.89,
         # `python -m eval.calibrate_names` (MultiHop-RAG dev, 1,917 questions, and the seeds and
         # fresh gold files; no model): among the thresholds that refuse at most 5% of answerable
-        # questions, the best balanced accuracy. 3/8 refuses 4.2% of answerable and catches 73.7% of
-        # unanswerable ones, where "every name" (0) refused 21.0% and caught 88.6%
+        # questions, the best balanced accuracy. 3/8 refuses 4.1% of answerable and catches 69.1% of
+        # unanswerable ones, where "every name" (0) refused 20.7% and caught 87.7% (rerun when the
+        # capital that starts a question stopped counting as a name: still 3/8; runs/n1)
         max_unnamed=0.375,
         # `python -m eval.calibrate_claims` (70 MultiHop-RAG dev yes/no queries naming two or more
         # publishers, drawn outside the 120 of `eval.multihop --sample 120`; Intel Xeon, 2 cores):

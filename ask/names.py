@@ -38,6 +38,13 @@ def names(text: str) -> set[str]:
     return {re.sub(r"['’]s$", "", " ".join(run)).lower() for run in runs if run}
 
 
+def given_names(question: str) -> set[str]:
+    """The names a question gives: `names`, its first word read as a plain word. Every question
+    starts with a capital, so there a capital says nothing ("Considering the reports…", "Roughly
+    what share…"); a longer name that starts the question keeps its other words."""
+    return names(re.sub(r"^\W*\w", lambda m: m.group().lower(), question.strip()))
+
+
 def name_words(name: str) -> list[str]:
     """The words that make a name, without joiners and possessives: "hunan's department of commerce"
     -> ["hunan", "department", "commerce"]."""

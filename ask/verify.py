@@ -24,7 +24,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from ask.facts import FRAMING, answers_kind, numbers, offers_choice, yes_no
-from ask.names import mentioned, names, present
+from ask.names import given_names, mentioned, names, present
 from ask.passages import Passage, Sentence, passage_of
 from index import Embedder
 from index.lexical import tokenize
@@ -147,21 +147,21 @@ class Verifier:
         self, kept: list[Supported], question: str, shown: list[Passage], max_unnamed: float | None = None
     ) -> str:
         """Why the kept sentences, true as they are, do not answer this question ("" if they do):
-        no fact of the kind asked for, or a number the question gives that the cited articles
-        never mention, or more than `max_unnamed` (default: the verifier's) of the names it gives
-        that no article shown or cited mentions. A question about several articles names details
-        of each, and only some of them may be shown; one about something the articles never
-        covered names mostly what they lack."""
+        no fact of the kind asked for, or a number the question gives that no article shown or
+        cited mentions, or more than `max_unnamed` (default: the verifier's) of the names it gives
+        that none mentions. A question about several articles names details of each ("the 2022
+        dialogue…; how many…"), and only some of them may be shown; one about something the
+        articles never covered names mostly what they lack."""
         if not kept:
             return ""
         new = [s for s in kept if yes_no(question) or not restates(s.text, question)]  # says more than was asked
         if not any(answers_kind(s.text, question) for s in new):
             return "does not answer the question"
-        cited = text_of(s.passage.document for s in kept)
         evidence = text_of([*(s.passage.document for s in kept), *(p.document for p in shown)])
         unnamed = unnamed_names(question, evidence)
-        too_many = len(unnamed) > (self.max_unnamed if max_unnamed is None else max_unnamed) * len(names(question))
-        absent = sorted(numbers(question) - numbers(cited)) + (unnamed if too_many else [])
+        share = self.max_unnamed if max_unnamed is None else max_unnamed
+        too_many = len(unnamed) > share * len(given_names(question))
+        absent = sorted(numbers(question) - numbers(evidence)) + (unnamed if too_many else [])
         if absent:
             return f"the articles never name: {', '.join(absent)}"
         return ""
@@ -179,7 +179,7 @@ class Verifier:
 
 def unnamed_names(question: str, evidence: str) -> list[str]:
     """The names the question gives that the evidence (articles' text and headers) never mentions."""
-    return sorted(n for n in names(question) if not mentioned(n, evidence))
+    return sorted(n for n in given_names(question) if not mentioned(n, evidence))
 
 
 def restates(claim: str, question: str) -> bool:

@@ -21,7 +21,7 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
-from ask.names import names
+from ask.names import given_names
 from ask.pipeline import gather
 from ask.settings import AnswerSettings
 from ask.verify import text_of, unnamed_names
@@ -52,7 +52,7 @@ def count(source: str, question: str, unanswerable: bool, retriever: Retriever, 
     """The question's names, and those the articles of its selected passages never mention."""
     _, _, passages = gather(question, retriever, settings)
     unnamed = unnamed_names(question, text_of(p.document for p in passages))
-    return Counted(source, question, unanswerable, len(names(question)), tuple(unnamed))
+    return Counted(source, question, unanswerable, len(given_names(question)), tuple(unnamed))
 
 
 def table(counted: list[Counted]) -> list[dict]:

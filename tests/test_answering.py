@@ -271,3 +271,18 @@ def test_an_article_shown_twice_has_one_header(retriever) -> None:
     assert repeated, prompt  # the trade article gives two of the passages
     firsts = [h for _, h in headers if not h.startswith("same article as [")]
     assert len(firsts) == len(set(firsts))
+
+
+def test_a_number_the_question_gives_may_come_from_another_article_shown(retriever) -> None:
+    """ "2022" is the date of the industrial dialogue's report; the count comes from China Daily's.
+    A number that no article shown mentions still means the question is about something else."""
+
+    def reply(m):
+        return f"Hunan has 13 new energy vehicle manufacturers [{number_of(m, '13 new energy vehicle')}]."
+
+    question = "Besides the industrial cooperation dialogue of 2022, how many new energy vehicle makers has Hunan?"
+    _, answer, model = ask(retriever, question, reply)
+    assert any("2022" in m[1]["content"] for m in model.prompts)  # the dialogue's report is among those shown
+    assert not answer.abstained and "13" in answer.text
+    _, other, _ = ask(retriever, question.replace("2022", "1990"), reply)
+    assert other.abstained and "the articles never name: 1990" in other.removed[0]

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from ask.facts import answers_kind, numbers, yes_no
-from ask.names import mentioned, names
+from ask.names import given_names, mentioned, names
 
 
 @pytest.mark.parametrize(
@@ -129,3 +129,10 @@ def test_names_and_spelled_out_acronyms(name: str, text: str, expected: bool) ->
 )
 def test_name_forms(name: str, text: str, expected: bool) -> None:
     assert mentioned(name, text) is expected
+
+
+def test_the_capital_that_starts_a_question_says_nothing() -> None:
+    assert given_names("Considering the Verge report, did Jeh Johnson resign?") == {"jeh johnson", "verge"}
+    assert given_names("Roughly what share of Hunan's trade is private?") == {"hunan"}
+    assert given_names("China Kefu Medical signed with whom?") == {"kefu medical"}
+    assert "considering" in names("Considering the Verge report, did Jeh Johnson resign?")  # names() reads capitals
