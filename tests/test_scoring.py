@@ -52,7 +52,9 @@ def test_a_conversation_record_keeps_its_earlier_turns(tmp_path: Path) -> None:
         load_gold(tmp_path / "bad.jsonl")
 
 
-@pytest.mark.parametrize("name", ["seeds.jsonl", "fresh.jsonl", "conversations.jsonl", "followups.jsonl"])
+@pytest.mark.parametrize(
+    "name", ["seeds.jsonl", "fresh.jsonl", "conversations.jsonl", "followups.jsonl", "dates.jsonl"]
+)
 def test_the_gold_files_load(name: str) -> None:
     rows = load_gold(Path(__file__).parent.parent / "eval" / "gold" / name)
     assert len({g.id for g in rows}) == len(rows)
