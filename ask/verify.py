@@ -1,7 +1,8 @@
 """Check every sentence of a model's answer against the passage it cites; fix or cut what fails.
 
 A sentence is supported by a passage when every number and name in it appears in the passage (or
-its title, date and publisher, or the question itself; names in any of their forms, ask/names.py),
+its title, date and publisher, or the question itself; names in any of their forms, ask/names.py;
+the article's date only as a whole date, "August 5, 2019", never a year or day of it alone),
 nearly all its other words are in the passage or the question, and its embedding is close to one
 of the passage's sentences. The question's words never count against it: a right answer is not
 cut for repeating how it was asked. A citation that fails is re-pointed to a passage that supports
@@ -29,6 +30,7 @@ from ask.passages import Passage, Sentence, passage_of
 from index import Embedder
 from index.lexical import tokenize
 from ingest import Document, split_sentences
+from ingest.metadata import written_dates
 
 _MARKER = re.compile(r"\s*\[(\d+(?:\s*[,;]\s*\d+)*)\]")
 _CLAUSE_END = re.compile(r"\s*[,;:]+\s*([.!?]*)$")  # "first, [2]." loses its marker: "first."
@@ -99,14 +101,17 @@ class Verifier:
         `vectors` embed the claim, and the question with the claim (a bare "2015" means nothing
         alone)."""
         evidence = passage.sentences
-        local = " ".join([*(s.text for s in evidence), _about(passage.document)])
-        if not numbers(claim) <= numbers(local) | numbers(question):
+        # The article's date backs that date written whole ("August 5, 2019"), never a part of it:
+        # "founded in 2019" is not in an article dated 2019-04-01. The checks below read the rest.
+        rest = _without_date(claim, passage.document.published)
+        local = " ".join([*(s.text for s in evidence), _about(passage.document, dated=False)])
+        if not numbers(rest) <= numbers(local) | numbers(question):
             return None, "a number is not in the passage"
         # Names must be in the passage; the question's own names are checked for the whole answer.
-        if not all(present(n, local) for n in names(claim) - names(question)):
+        if not all(present(n, local) for n in names(rest) - names(question)):
             return None, "a name is not in the passage"
         # Its other words must come from the passage or the question (a few may not: wording).
-        words = {w for w in tokenize([claim])[0] if not w[:1].isdigit()} - FRAMING  # numbers: checked above
+        words = {w for w in tokenize([rest])[0] if not w[:1].isdigit()} - FRAMING  # numbers: checked above
         known = set(tokenize([local])[0]) | set(tokenize([question])[0])
         if len(words - known) > int(len(words) * (1 - self.min_overlap)):
             return None, f"words in neither the passage nor the question: {', '.join(sorted(words - known))}"
@@ -208,6 +213,14 @@ def text_of(documents: Iterable[Document]) -> str:
     return " ".join({d.id: f"{d.text} {_about(d)}" for d in documents}.values())
 
 
-def _about(document: Document) -> str:
-    """What the model is told of a document besides its text: title, date, publisher, author."""
-    return f"{document.header} by {document.author}" if document.author else document.header
+def _about(document: Document, dated: bool = True) -> str:
+    """What the model is told of a document besides its text: title, date, publisher, author
+    (all but the date when not `dated`)."""
+    about = " | ".join(p for p in (document.title, document.published if dated else None, document.publisher) if p)
+    return f"{about} by {document.author}" if document.author else about
+
+
+def _without_date(claim: str, published: str | None) -> str:
+    """The claim with every mention of the article's date, written whole, taken out."""
+    spans = written_dates(published, claim)
+    return "".join(" " if any(s <= i < e for s, e in spans) else ch for i, ch in enumerate(claim))

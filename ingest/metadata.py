@@ -46,6 +46,32 @@ def parse_date(text: str) -> str | None:
     return None
 
 
+_DAY = r"(\d{1,2})(?:st|nd|rd|th)?"
+_MONTH_WORD = r"([A-Za-z]{3,9})\.?"
+_WRITTEN = (  # (pattern, where its day, month and year are)
+    (re.compile(rf"\b{_MONTH_WORD} {_DAY}\b(?:,? (\d{{4}})\b)?"), (2, 1, 3)),  # "August 5, 2019"
+    (re.compile(rf"\b{_DAY} {_MONTH_WORD}\b(?:,? (\d{{4}})\b)?"), (1, 2, 3)),  # "5 Aug 2019"
+    (_ISO, (3, 2, 1)),  # "2019-08-05"
+)
+
+
+def written_dates(iso: str | None, text: str) -> list[tuple[int, int]]:
+    """Where `text` writes the date `iso` (YYYY-MM-DD) whole: its day and month, and its year if
+    it gives one, in ISO form or in words ("2019-08-05", "August 5", "5 Aug 2019"). A part alone
+    (the year 2019, the day 5) is not the date."""
+    m = re.fullmatch(r"(\d{4})-(\d{2})-(\d{2})", iso or "")
+    if not m:
+        return []
+    year, month, day = int(m[1]), int(m[2]), int(m[3])
+    spans = []
+    for pattern, (d, mo, y) in _WRITTEN:
+        for found in pattern.finditer(text):
+            named = _MONTHS.get(found[mo].lower()) if not found[mo].isdigit() else int(found[mo])
+            if named == month and int(found[d]) == day and (found[y] is None or int(found[y]) == year):
+                spans.append(found.span())
+    return sorted(spans)
+
+
 def _squash(text: str) -> str:
     return re.sub(r"[^a-z0-9]", "", text.lower())
 
