@@ -14,8 +14,15 @@ _MONTHS = {
     "sept": 9,
 }  # fmt: skip
 _ISO = re.compile(r"(?<!\d)(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})(?!\d)")
-_MONTH_FIRST = re.compile(r"\b([A-Za-z]{3,9})\.? (\d{1,2})(?:st|nd|rd|th)?,? (\d{4})\b")
-_DAY_FIRST = re.compile(r"\b(\d{1,2})(?:st|nd|rd|th)? ([A-Za-z]{3,9}),? (\d{4})\b")
+_DAY = r"(\d{1,2})(?:st|nd|rd|th)?"
+_MONTH_WORD = r"([A-Za-z]{3,9})"
+_MONTH_FIRST = re.compile(rf"\b{_MONTH_WORD}\.? {_DAY},? (\d{{4}})\b")
+_DAY_FIRST = re.compile(rf"\b{_DAY} {_MONTH_WORD},? (\d{{4}})\b")
+_WRITTEN = (  # a date written whole, the year optional: (pattern, where its day, month and year are)
+    (re.compile(rf"\b{_MONTH_WORD}\.? {_DAY}\b(?:,? (\d{{4}})\b)?"), (2, 1, 3)),  # "August 5, 2019"
+    (re.compile(rf"\b{_DAY} {_MONTH_WORD}\.?\b(?:,? (\d{{4}})\b)?"), (1, 2, 3)),  # "5 Aug 2019"
+    (_ISO, (3, 2, 1)),  # "2019-08-05"
+)
 
 # Wire services and large publishers that datelines name without any other marker.
 KNOWN_PUBLISHERS = (
@@ -44,15 +51,6 @@ def parse_date(text: str) -> str | None:
         except ValueError:
             continue
     return None
-
-
-_DAY = r"(\d{1,2})(?:st|nd|rd|th)?"
-_MONTH_WORD = r"([A-Za-z]{3,9})\.?"
-_WRITTEN = (  # (pattern, where its day, month and year are)
-    (re.compile(rf"\b{_MONTH_WORD} {_DAY}\b(?:,? (\d{{4}})\b)?"), (2, 1, 3)),  # "August 5, 2019"
-    (re.compile(rf"\b{_DAY} {_MONTH_WORD}\b(?:,? (\d{{4}})\b)?"), (1, 2, 3)),  # "5 Aug 2019"
-    (_ISO, (3, 2, 1)),  # "2019-08-05"
-)
 
 
 def written_dates(iso: str | None, text: str) -> list[tuple[int, int]]:
