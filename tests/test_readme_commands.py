@@ -222,7 +222,7 @@ def test_calibrate_news(home: Path) -> None:
     figures = json.loads(done.stdout.strip().splitlines()[-1])
     assert 0 <= figures["auc"] <= 1 and 0 <= figures["suggested_min_news"] <= 1
     counts = json.loads((out / "news_calibration.json").read_text())["counts"]
-    assert counts == {"news": 3, "order": 20, "answer": 10}
+    assert counts == {"news": 3, "order": 35, "answer": 25}
 
 
 def test_calibrate_names(home: Path) -> None:
