@@ -68,7 +68,7 @@ class Pipeline:
         yield Preview(sentences[0].text, _citation(passage_of(sentences[0], passages), sentences[0]))
         preview = time.perf_counter() - started
         raw, first = "", 0.0
-        shown = passages if sources else leading(passages, self.settings.passage_margin)
+        shown = shown_passages(passages, sources, self.settings.passage_margin)
         clock = (retrieved, preview, started)
         asks_yes_no = yes_no(standalone)
         if asks_yes_no and (checked := self._claims(standalone, filters)):
@@ -228,6 +228,12 @@ def still_asks(follow_up: str, rewritten: str) -> bool:
     if not rewritten.endswith("?"):
         return False
     return asked is None or re.search(rf"\b{re.escape(asked.group().lower())}\b", rewritten.lower()) is not None
+
+
+def shown_passages(passages: list[Passage], sources: list[tuple[str, str]], margin: float) -> list[Passage]:
+    """The passages the model answers from: all of them when the question names two or more
+    sources (each has its own passage), else the leading ones."""
+    return passages if sources else leading(passages, margin)
 
 
 def leading(passages: list[Passage], margin: float) -> list[Passage]:

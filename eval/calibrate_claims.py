@@ -25,7 +25,7 @@ from pathlib import Path
 
 from ask import load_generator
 from ask.claims import RULES, combined
-from ask.pipeline import Pipeline, gather, leading
+from ask.pipeline import Pipeline, gather, shown_passages
 from config import Config
 from console import quiet_libraries
 from eval.benchmark import BenchmarkMissing, benchmark_retriever, load_queries, require
@@ -93,7 +93,7 @@ def main(argv: list[str] | None = None) -> int:
         if not checked:
             continue
         _, sources, passages = gather(q.text, retriever, config.answer)
-        whole = pipeline._weigh(q.text, passages if sources else leading(passages, config.answer.passage_margin))["yes"]
+        whole = pipeline._weigh(q.text, shown_passages(passages, sources, config.answer.passage_margin))["yes"]
         by_rule = {f"claims_{rule}": combined(checked, rule) for rule in RULES}
         weighed.append({"position": q.position, "type": q.type, "gold_yes": q.answer.lower() == "yes", "whole": whole,
                         "claims": by_rule[f"claims_{args.rule}"], **by_rule,
