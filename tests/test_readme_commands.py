@@ -41,6 +41,7 @@ TESTED = {
     "-m eval.calibrate_news",
     "-m eval.calibrate_names",
     "-m eval.calibrate_claims",
+    "-m eval.context",
 }
 
 
@@ -162,6 +163,16 @@ def test_eval(home: Path) -> None:
     suggestion = json.loads(calibrated.stdout.strip().splitlines()[-1])
     assert 0 <= suggestion["suggested_min_support"] <= 0.8
     assert sum(kind["n_answers"] for kind in suggestion["by_kind"].values()) >= 1  # the judged answer
+
+
+def test_context(home: Path) -> None:
+    out = home / "context"
+    done = run(home, "-m", "eval.context", "--gold", str(home / "gold.jsonl"), "--sample", "4",
+               "--index-dir", str(home / "idx"), "--passage-tokens", "90", "--out", str(out))  # fmt: skip
+    assert "gold.jsonl: answer shown for 1 of 1 (1.0)" in done.stdout  # the unanswerable question is left out
+    saved = json.loads((out / "context.json").read_text())
+    assert saved["settings"]["passage_tokens"] == 90
+    assert saved["results"]["multihop-dev-4"]["questions"] == 0  # the tiny benchmark's answers are all "Yes"
 
 
 def test_multihop_retrieval_answers_and_tuning(home: Path) -> None:
