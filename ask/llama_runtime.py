@@ -204,6 +204,17 @@ def cpu_name() -> str:
     return name or platform.processor() or platform.machine()
 
 
+def cpu_model() -> str:
+    """The CPU's family and model numbers ("family 25 model 17"), or "" where the kernel gives none:
+    a virtual machine's model name alone ("AMD EPYC") does not tell one generation from another."""
+    first: dict[str, str] = {}
+    for line in _cpuinfo_lines():
+        key, _, value = line.partition(":")
+        first.setdefault(key.strip(), value.strip())
+    family, model = first.get("cpu family"), first.get("model")
+    return f"family {family} model {model}" if family and model else ""
+
+
 def _cpuinfo_lines() -> list[str]:
     try:
         return Path("/proc/cpuinfo").read_text(encoding="utf-8", errors="replace").splitlines()

@@ -34,9 +34,10 @@ def machine() -> str:
     """The CPU every figure came from: its model name, architecture, cores and system."""
     import os
 
-    from ask.llama_runtime import cpu_name
+    from ask.llama_runtime import cpu_model, cpu_name
 
-    return f"{cpu_name()}, {platform.machine()}, {os.cpu_count()} cores, {platform.system()} {platform.release()}"
+    cpu = f"{cpu_name()} ({cpu_model()})" if cpu_model() else cpu_name()
+    return f"{cpu}, {platform.machine()}, {os.cpu_count()} cores, {platform.system()} {platform.release()}"
 
 
 def main(argv: list[str] | None = None) -> int:

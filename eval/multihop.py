@@ -24,6 +24,7 @@ from pathlib import Path
 from ask import Pipeline, load_generator
 from config import Config
 from console import quiet_libraries
+from eval.__main__ import machine
 from eval.benchmark import BenchmarkMissing, Query, load_queries, ranking_metrics, relevant, require
 from eval.multihop_answers import answer_report
 from eval.multihop_answers import markdown as answers_markdown
@@ -179,6 +180,7 @@ def main(argv: list[str] | None = None) -> int:
         pipeline = Pipeline(retriever, generator, config.answer)
         every = spread(load_queries(args.benchmark_dir, args.split, include_null=True), args.sample)[: args.limit]
         answers, rows = answer_report(pipeline, every, args.out / "answers.jsonl")
+        answers["machine"] = machine()
         (args.out / "answers.json").write_text(json.dumps({**answers, "rows": rows}, indent=1), encoding="utf-8")
         (args.out / "answers.md").write_text(answers_markdown(answers, args.split, generator.name), encoding="utf-8")
         print(answers_markdown(answers, args.split, generator.name))

@@ -114,7 +114,8 @@ def markdown(report: dict, split: str, model: str) -> str:
     lines = [
         f"# MultiHop-RAG answers, {split} split",
         "",
-        f"Model `{model}`. Lenient = the benchmark's rule (one shared token); strict = gold answer contained.",
+        f"Model `{model}`, on {report['machine']}. Lenient = the benchmark's rule (one shared token); "
+        "strict = gold answer contained.",
         "",
         "| question type | n | lenient | strict |",
         "|---|---|---|---|",

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from ask import llama_runtime
 from ask.llama_runtime import features_of, os_flags, unusable
 
@@ -52,3 +54,12 @@ def test_variants_that_crashed_here_are_passed_over(tmp_path: Path) -> None:
 def test_no_usable_variant_says_why_for_each() -> None:
     message = llama_runtime.none_usable({v.name for v in llama_runtime.variants()})
     assert "no llama.cpp CPU variant can run" in message and "icelake:" in message and "--backend" in message
+
+
+def test_the_cpu_model_is_the_first_processor_s_family_and_model(monkeypatch: pytest.MonkeyPatch) -> None:
+    lines = ["processor\t: 0", "cpu family\t: 25", "model\t\t: 17", "model name\t: AMD EPYC", "processor\t: 1",
+             "cpu family\t: 6", "model\t\t: 207"]  # fmt: skip
+    monkeypatch.setattr(llama_runtime, "_cpuinfo_lines", lambda: lines)
+    assert llama_runtime.cpu_model() == "family 25 model 17"
+    monkeypatch.setattr(llama_runtime, "_cpuinfo_lines", lambda: [])  # no /proc/cpuinfo
+    assert llama_runtime.cpu_model() == ""
