@@ -53,7 +53,7 @@ def test_a_conversation_record_keeps_its_earlier_turns(tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize(
-    "name", ["seeds.jsonl", "fresh.jsonl", "conversations.jsonl", "followups.jsonl", "dates.jsonl"]
+    "name", ["seeds.jsonl", "fresh.jsonl", "conversations.jsonl", "followups.jsonl", "dates.jsonl", "followups2.jsonl"]
 )
 def test_the_gold_files_load(name: str) -> None:
     rows = load_gold(Path(__file__).parent.parent / "eval" / "gold" / name)
