@@ -168,10 +168,10 @@ def test_eval(home: Path) -> None:
 def test_context(home: Path) -> None:
     out = home / "context"
     done = run(home, "-m", "eval.context", "--gold", str(home / "gold.jsonl"), "--sample", "4",
-               "--index-dir", str(home / "idx"), "--passage-tokens", "90", "--out", str(out))  # fmt: skip
+               "--index-dir", str(home / "idx"), "--passage-tokens", "60", "--out", str(out))  # fmt: skip
     assert "gold.jsonl: answer shown for 1 of 1 (1.0)" in done.stdout  # the unanswerable question is left out
     saved = json.loads((out / "context.json").read_text())
-    assert saved["settings"]["passage_tokens"] == 90
+    assert saved["settings"]["passage_tokens"] == 60  # the flag, not config.py's
     assert saved["results"]["multihop-dev-4"]["questions"] == 0  # the tiny benchmark's answers are all "Yes"
 
 
