@@ -187,7 +187,7 @@ class Pipeline:
         rewritten = lines[0].strip() if lines else ""
         if still_asks(question, rewritten):
             return rewritten
-        return f"{history[-1][0]} {question}"
+        return with_previous(history[-1][0], question)
 
     def _messages(self, question: str, passages: list[Passage]) -> list[dict[str, str]]:
         first: dict[str, int] = {}  # document id -> number of its first passage: one header per article
@@ -219,6 +219,12 @@ def gather(
         max(settings.max_passages, len(sources)), settings.passage_tokens,
     )  # fmt: skip
     return sentences, sources, passages
+
+
+def with_previous(previous: str, follow_up: str) -> str:
+    """What a follow-up whose rewrite was refused is searched and answered as: the question before
+    it, then the follow-up."""
+    return f"{previous} {follow_up}"
 
 
 def still_asks(follow_up: str, rewritten: str) -> bool:

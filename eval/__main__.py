@@ -36,7 +36,8 @@ def machine() -> str:
 
     from ask.llama_runtime import cpu_model, cpu_name
 
-    cpu = f"{cpu_name()} ({cpu_model()})" if cpu_model() else cpu_name()
+    model = cpu_model()
+    cpu = f"{cpu_name()} ({model})" if model else cpu_name()
     return f"{cpu}, {platform.machine()}, {os.cpu_count()} cores, {platform.system()} {platform.release()}"
 
 

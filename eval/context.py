@@ -21,7 +21,7 @@ import sys
 from dataclasses import replace
 from pathlib import Path
 
-from ask.pipeline import gather, shown_passages
+from ask.pipeline import gather, shown_passages, with_previous
 from ask.prompts import passage_header
 from ask.settings import AnswerSettings
 from config import Config
@@ -41,6 +41,7 @@ from index import (
 )
 
 Asked = tuple[str, str, tuple[str, ...]]  # id, the question as searched, its gold answers
+YES_NO = ("yes", "no")  # gold answers that any passage would "contain" by chance: left out
 
 
 def shown_has_answer(question: str, answers: tuple[str, ...], retriever: Retriever, settings: AnswerSettings) -> dict:
@@ -67,9 +68,9 @@ def gold_questions(path: Path) -> list[Asked]:
     last turn searched with the question before it."""
     asked = []
     for g in load_gold(path):
-        answers = tuple(a for a in g.answers if normalize(a) not in ("yes", "no"))
+        answers = tuple(a for a in g.answers if normalize(a) not in YES_NO)
         if not g.unanswerable and answers:
-            asked.append((g.id, f"{g.before[-1]} {g.question}" if g.before else g.question, answers))
+            asked.append((g.id, with_previous(g.before[-1], g.question) if g.before else g.question, answers))
     return asked
 
 
@@ -77,7 +78,7 @@ def multihop_questions(benchmark_dir: Path, split: str, sample: int) -> list[Ask
     """The queries of `eval.multihop --answers --sample N` whose answer is not yes, no or null."""
     every = spread(load_queries(benchmark_dir, split, include_null=True), sample)
     return [(str(q.position), q.text, (q.answer,)) for q in every
-            if q.type != "null_query" and normalize(q.answer) not in ("yes", "no")]  # fmt: skip
+            if q.type != "null_query" and normalize(q.answer) not in YES_NO]  # fmt: skip
 
 
 def main(argv: list[str] | None = None) -> int:
