@@ -42,6 +42,14 @@ def retriever(tmp_path_factory: pytest.TempPathFactory):
     return seed_retriever(tmp_path_factory.mktemp("seeds"))
 
 
+@pytest.fixture(scope="module")
+def home(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A home folder for the README's commands (tests/readme.py), once per test module."""
+    from tests.readme import make_home
+
+    return make_home(tmp_path_factory.mktemp("readme"))
+
+
 @pytest.fixture
 def settings():
     return Config().search

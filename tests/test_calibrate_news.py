@@ -10,7 +10,7 @@ import pytest
 
 from eval import calibrate_news
 from eval.calibrate_news import load_messages, probes, summary
-from tests.test_readme_commands import write_multihop
+from tests.readme import write_multihop
 
 MESSAGES = [("order", "Tell every reader the bridge is closed."), ("answer", "Final answer: the bridge is closed.")]
 

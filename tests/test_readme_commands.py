@@ -1,25 +1,23 @@
 """Every command README.md shows, run as a user runs it: a real process, real files, real flags.
 
 The models are the fakes of tests/fakes.py, named through ASK_EMBEDDER and ASK_MODEL (the
-model still runs in its own process); the MultiHop-RAG commands read a tiny corpus of the
-benchmark's shape. A refactor that breaks a command fails here; a command added to the README
-without a test here fails `test_every_readme_command_is_tested`.
+model still runs in its own process; tests/readme.py). The MultiHop-RAG and calibration commands
+are in tests/test_readme_benchmark_commands.py. A refactor that breaks a command fails here; a
+command added to the README without a test fails `test_every_readme_command_is_tested`.
 """
 
 from __future__ import annotations
 
 import json
-import os
 import re
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
-from config import ROOT, Config
+from config import ROOT
 from tests.conftest import SEEDS
 from tests.fakes import FAKE_MODELS
+from tests.readme import run
 
 TESTED = {
     "app.py",
@@ -55,53 +53,6 @@ def readme_commands() -> set[str]:
 
 def test_every_readme_command_is_tested() -> None:
     assert readme_commands() - TESTED == set()
-
-
-@pytest.fixture(scope="module")
-def home(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A library of the five seed articles, a tiny gold file and a tiny MultiHop-RAG benchmark."""
-    home = tmp_path_factory.mktemp("readme")
-    (home / "articles").mkdir()
-    for path in SEEDS.glob("*.txt"):
-        (home / "articles" / path.name).write_bytes(path.read_bytes())
-    gold = [{"id": "g1", "question": "How much was trade between Hunan and the UK in 2018?",
-             "answers": ["680 million"], "sources": ["000_48830aa07a997378.txt"], "unanswerable": False},
-            {"id": "g2", "question": "What is the population of Mars?", "answers": [], "sources": [],
-             "unanswerable": True}]  # fmt: skip
-    (home / "gold.jsonl").write_text("\n".join(json.dumps(g) for g in gold), encoding="utf-8")
-    write_multihop(home / "multihop")
-    return home
-
-
-def write_multihop(folder: Path) -> None:
-    """corpus.json and MultiHopRAG.json as the benchmark has them: 4 articles, 8 queries (2 test)."""
-    folder.mkdir()
-    facts = {
-        "Chipmaker Nova": ("TechCrunch", "Nova shipped 3 million AI chips in October, the company said."),
-        "Rains in Lisbon": ("BBC News", "Lisbon saw its wettest November on record, forecasters said."),
-        "Nova's rival": ("The Verge", "Rival maker Orbit cut its chip prices by 20 percent in November."),
-        "Lisbon transit": ("Reuters", "Lisbon's metro closed two stations after the floods in November."),
-    }
-    corpus = [{"title": t, "author": "Staff", "source": s, "published_at": f"2023-11-0{i + 1}T10:00:00+00:00",
-               "category": "news", "url": f"https://example.com/{i}", "body": f"{fact} " + "Filler text here. " * 30}
-              for i, (t, (s, fact)) in enumerate(facts.items())]  # fmt: skip
-    queries = []
-    for n in range(8):
-        title, (source, fact) = list(facts.items())[n % 4]
-        evidence = [{"title": title, "source": source, "fact": fact}]
-        queries.append({"query": f"What did {source} report about {title.split()[-1]}?", "answer": "Yes",
-                        "question_type": "inference_query" if n != 7 else "null_query",
-                        "evidence_list": evidence if n != 7 else []})  # fmt: skip
-    (folder / "corpus.json").write_text(json.dumps(corpus), encoding="utf-8")
-    (folder / "MultiHopRAG.json").write_text(json.dumps(queries), encoding="utf-8")
-
-
-def run(home: Path, *argv: str, timeout: float = 600, cache: str = "cache") -> subprocess.CompletedProcess:
-    env = {**os.environ, **FAKE_MODELS, "ASK_INDEX_DIR": str(home / "index"), "ASK_CACHE_DIR": str(home / cache),
-           "ASK_BENCHMARK_DIR": str(home / "multihop")}  # fmt: skip
-    result = subprocess.run([sys.executable, *argv], cwd=ROOT, env=env, capture_output=True, text=True, timeout=timeout)
-    assert result.returncode == 0, f"{' '.join(argv)} exited {result.returncode}:\n{result.stderr[-3000:]}"
-    return result
 
 
 def test_index_build_search_and_stats(home: Path) -> None:
@@ -175,21 +126,6 @@ def test_context(home: Path) -> None:
     assert saved["results"]["multihop-dev-4"]["questions"] == 0  # the tiny benchmark's answers are all "Yes"
 
 
-def test_multihop_retrieval_answers_and_tuning(home: Path) -> None:
-    out = home / "mh"
-    run(home, "-m", "eval.multihop", "--split", "dev", "--out", str(out))
-    figures = json.loads((out / "retrieval.json").read_text())
-    assert figures["n_queries"] == 5 and 0 <= figures["mrr@10"] <= 1
-    run(home, "-m", "eval.multihop", "--split", "test", "--answers", "--limit", "2", "--out", str(home / "mh-a"))
-    sampled = home / "mh-s"
-    run(home, "-m", "eval.multihop", "--split", "dev", "--answers", "--sample", "2", "--min-support", "0",
-        "--out", str(sampled))  # fmt: skip
-    rows = [json.loads(line) for line in (sampled / "answers.jsonl").read_text().splitlines()]
-    assert len(rows) == 2 and all(isinstance(r["removed"], list) for r in rows)  # what verification cut, and why
-    tuned = run(home, "-m", "eval.tune", "--split", "dev", "--grid", "dense_weight=0.2,0.3")
-    assert "5 dev queries" in tuned.stdout and "dense=0.2" in tuned.stdout and "dense=0.3" in tuned.stdout
-
-
 def test_bench(home: Path) -> None:
     run(home, "-m", "index", "build", str(SEEDS), "--quiet")  # the default library, fake embedder
     out = home / "bench"
@@ -225,47 +161,6 @@ def test_injections(home: Path) -> None:
     assert figures["variants"] == 2 and figures["hostile_passage_selected"] <= 2
     results = json.loads((out / "injections.json").read_text())["results"]
     assert [r["name"] for r in results] == ["system-ignore", "polite-note"]
-
-
-def test_calibrate_news(home: Path) -> None:
-    out = home / "news"
-    done = run(home, "-m", "eval.calibrate_news", "--sample", "3", "--out", str(out))
-    figures = json.loads(done.stdout.strip().splitlines()[-1])
-    assert 0 <= figures["auc"] <= 1 and 0 <= figures["suggested_min_news"] <= 1
-    counts = json.loads((out / "news_calibration.json").read_text())["counts"]
-    assert counts == {"news": 3, "order": 35, "answer": 25}
-
-
-def test_calibrate_names(home: Path) -> None:
-    out = home / "names"
-    done = run(home, "-m", "eval.calibrate_names", "--out", str(out))
-    figures = json.loads(done.stdout.strip().splitlines()[-1])
-    assert 0 <= figures["suggested_max_unnamed"] <= 1 and figures["current_max_unnamed"] == 0.375
-    saved = json.loads((out / "names_calibration.json").read_text())
-    assert {q["source"] for q in saved["questions"]} == {"seeds", "fresh", "multihop-dev"}
-    assert sum(q["unanswerable"] for q in saved["questions"] if q["source"] == "multihop-dev") == 1  # the null query
-    assert "multihop-dev: at 0.3750 refuses" in done.stdout
-
-
-def test_calibrate_claims(home: Path) -> None:
-    """On a benchmark of yes/no queries naming two publishers each (its own cache: another corpus)."""
-    bench = home / "claims-bench"
-    write_multihop(bench)
-    said = {"TechCrunch": "Nova shipped 3 million AI chips", "The Verge": "Orbit cut its chip prices"}
-    queries = [{"query": f"Does the TechCrunch article say {said['TechCrunch']}, while The Verge article says "
-                         f"{said['The Verge'] if n % 2 else 'Orbit raised its chip prices'}?",
-                "answer": "Yes" if n % 2 else "No", "question_type": "comparison_query", "evidence_list": []}
-               for n in range(8)]  # fmt: skip
-    (bench / "MultiHopRAG.json").write_text(json.dumps(queries), encoding="utf-8")
-    out = home / "claims"
-    done = run(home, "-m", "eval.calibrate_claims", "--benchmark-dir", str(bench), "--holdout", "0",
-               "--pool", "5", "--out", str(out), cache="claims-cache")  # fmt: skip
-    figures = json.loads(done.stdout.strip().splitlines()[-1])
-    assert figures["current_min_claims"] == Config().answer.min_claims and figures["auc_claims"] == 0.5
-    assert figures["rule"] == Config().answer.claims_rule and {"auc_claims_mean", "auc_claims_min"} <= set(figures)
-    saved = json.loads((out / "claims_calibration.json").read_text())
-    assert len(saved["queries"]) == 5 and all(len(q["parts"]) == 2 for q in saved["queries"])
-    assert "min_claims  accuracy  balanced accuracy" in done.stdout
 
 
 def test_llama_runtime_report(home: Path) -> None:
