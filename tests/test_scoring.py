@@ -52,10 +52,11 @@ def test_a_conversation_record_keeps_its_earlier_turns(tmp_path: Path) -> None:
         load_gold(tmp_path / "bad.jsonl")
 
 
-@pytest.mark.parametrize(
-    "name", ["seeds.jsonl", "fresh.jsonl", "conversations.jsonl", "followups.jsonl", "dates.jsonl", "followups2.jsonl"]
-)
-def test_the_gold_files_load(name: str) -> None:
-    rows = load_gold(Path(__file__).parent.parent / "eval" / "gold" / name)
+GOLD_FILES = sorted((Path(__file__).parent.parent / "eval" / "gold").glob("*.jsonl"))
+
+
+@pytest.mark.parametrize("path", GOLD_FILES, ids=[p.name for p in GOLD_FILES])
+def test_the_gold_files_load(path: Path) -> None:
+    rows = load_gold(path)
     assert len({g.id for g in rows}) == len(rows)
     assert all(g.unanswerable == (not g.answers) for g in rows)
