@@ -15,6 +15,7 @@ import time
 from collections.abc import Iterator, Sequence
 from dataclasses import replace
 
+from ask.attribution import misattributed
 from ask.claims import Checked, check, combined, numbered, split_claims
 from ask.conflicts import other_account
 from ask.facts import WH_WORDS, yes_no
@@ -87,6 +88,9 @@ class Pipeline:
         extractive = not verdict.abstained and not verdict.kept
         if extractive:  # the model's sentences were all cut: quote the best passage sentence instead
             verdict = replace(self.verifier.extract(sentences, passages, standalone), removed=verdict.removed)
+        if reason := misattributed(verdict.kept, standalone, self.retriever.aliases, shown):
+            cut = [f"{s.text} ({reason})" for s in verdict.kept]
+            verdict = replace(verdict, kept=[], removed=[*verdict.removed, *cut])
         timings = Timings(retrieved, preview, first, time.perf_counter() - started)
         if verdict.abstained or not verdict.kept:
             yield self._abstain(base, passages, raw, verdict.removed, timings)
@@ -107,7 +111,7 @@ class Pipeline:
             kept = [s for s in kept if s not in orders]
             removed = [*verdict.removed, *orders.values()]
             timings = Timings(retrieved, preview, first, time.perf_counter() - started)
-            if not kept or self.verifier.unanswered(kept, standalone, shown):
+            if not kept or self._unanswered(kept, standalone, shown):
                 yield replace(self._abstain(base, passages, raw, removed, timings), support=p_yes)
                 return
             verdict = replace(verdict, removed=removed)
@@ -168,13 +172,20 @@ class Pipeline:
         yield Token(len(word))
         kept = [Supported(word, p, max(p.sentences, key=lambda s: s.score)) for p in shown]
         timings = Timings(retrieved, preview, time.perf_counter() - started, time.perf_counter() - started)
-        reason = self.verifier.unanswered(kept, question, shown)
+        reason = self._unanswered(kept, question, shown)
         if reason:
             yield self._abstain(base, passages, word, [f"{word} ({reason})"], timings)
             return
         text = f"{word}. " + " ".join(f"[{p.number}]" for p in shown)
         yield Answer(**base, text=text, citations=_citations(kept), abstained=False, sources=passages, raw=word,
                      timings=timings, support=p_yes if word == "Yes" else 1 - p_yes)  # fmt: skip
+
+    def _unanswered(self, kept: list[Supported], question: str, shown: list[Passage]) -> str:
+        """Why the kept sentences do not answer the question ("" if they do): the verifier's
+        reasons, and an answer from another source than the one the question names."""
+        return self.verifier.unanswered(kept, question, shown) or misattributed(
+            kept, question, self.retriever.aliases, shown
+        )
 
     def condense(self, question: str, history: History) -> str:
         """The follow-up rewritten to stand alone, from the last few turns. The rewrite must still
