@@ -11,7 +11,8 @@ from tests.answering import ask
 from tests.fakes import number_of
 
 NEV = "how many new energy vehicle manufacturers are there in Hunan?"
-ALIASES = publisher_aliases(["China Daily", "PRNewswire", "The Independent - Sports", "The Independent - Life and Style"])
+INDEPENDENT = {"The Independent - Sports", "The Independent - Life and Style"}
+ALIASES = publisher_aliases(["China Daily", "PRNewswire", *INDEPENDENT])
 
 
 def _thirteen(messages: list[dict]) -> str:
@@ -36,7 +37,7 @@ def test_a_source_the_articles_never_mention_abstains(retriever) -> None:
     assert answer.abstained
     assert any("never name the source it is attributed to: reuters" in r for r in answer.removed)
     said = "According to Liu Xiaoming, how similar are Hunan province and the UK?"
-    _, answer, _ = ask(retriever, said, lambda m: f"They are similar in size and population [{number_of(m, 'similar in size')}].")  # fmt: skip
+    _, answer, _ = ask(retriever, said, lambda m: f"They are similar in size [{number_of(m, 'similar in size')}].")
     assert not answer.abstained
 
 
@@ -46,11 +47,13 @@ def test_a_source_the_articles_never_mention_abstains(retriever) -> None:
         ("According to Reuters, how much was trade?", None, "reuters"),
         ("According to the PRNewswire release, who leads the delegation?", {"PRNewswire"}, "prnewswire"),
         ("What did China Daily report about the dialogue?", {"China Daily"}, None),
-        ("According to The Independent, who won?", {"The Independent - Sports", "The Independent - Life and Style"},
-         "independent"),  # fmt: skip
+        ("According to The Independent, who won?", INDEPENDENT, "independent"),
         ("Did China Daily and PRNewswire both report it?", None, None),  # two sources: ask/claims.py
-        ("According to Commerce Department data cited by China Daily, by how much?", {"China Daily"},
-         "commerce department"),  # fmt: skip
+        (
+            "According to Commerce Department data cited by China Daily, how much?",
+            {"China Daily"},
+            "commerce department",
+        ),
         ("Who won the match?", None, None),
     ],
 )
