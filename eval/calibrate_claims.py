@@ -93,7 +93,7 @@ def main(argv: list[str] | None = None) -> int:
         if not checked:
             continue
         _, sources, passages = gather(q.text, retriever, config.answer)
-        whole = pipeline._weigh(q.text, shown_passages(passages, sources, config.answer.passage_margin))["yes"]
+        whole = pipeline._weigh(q.text, shown_passages(passages, sources, config.answer.passage_margin, q.text))["yes"]
         by_rule = {f"claims_{rule}": combined(checked, rule) for rule in RULES}
         weighed.append({"position": q.position, "type": q.type, "gold_yes": q.answer.lower() == "yes", "whole": whole,
                         "claims": by_rule[f"claims_{args.rule}"], **by_rule,

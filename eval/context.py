@@ -47,7 +47,7 @@ YES_NO = ("yes", "no")  # gold answers that any passage would "contain" by chanc
 def shown_has_answer(question: str, answers: tuple[str, ...], retriever: Retriever, settings: AnswerSettings) -> dict:
     """Whether a gold answer is in the passages the model would be shown, and their size in tokens."""
     _, sources, passages = gather(question, retriever, settings)
-    shown = shown_passages(passages, sources, settings.passage_margin)
+    shown = shown_passages(passages, sources, settings.passage_margin, question)
     text = " ".join(f"{passage_header(p.document)} {p.text}" for p in shown)
     return {"shown": contains_answer(text, answers), "tokens": retriever.embedder.count_tokens([text])[0],
             "passages": len(shown)}  # fmt: skip

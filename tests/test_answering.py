@@ -263,6 +263,19 @@ def test_leading_keeps_the_passages_within_the_margin() -> None:
     assert leading([], 0.2) == []
 
 
+def test_a_passage_without_the_kind_of_fact_asked_for_never_stands_alone() -> None:
+    text = "Trade was discussed in 2018. The weather was fine. Trade reached $680 million in 2018. Talks went on."
+    doc = Document(id="d", title="T", text=text, path="p")
+    spans = [(0, 28), (29, 50), (51, 86), (87, 101)]
+    scores = (1.0, 0.9, 0.6, 0.5)
+    passages = [Passage(n, doc, (Sentence(doc, *spans[n - 1], scores[n - 1]),)) for n in range(1, 5)]
+    assert [p.number for p in leading(passages, 0.2)] == [1, 2]  # no question: the margin alone
+    how_much = "How much was trade in 2018?"  # the first number it did not give is in passage 3
+    assert [p.number for p in leading(passages, 0.2, how_much)] == [1, 2, 3, 4]
+    assert [p.number for p in leading(passages, 0.0, how_much)] == [1, 2, 3]
+    assert [p.number for p in leading(passages, 0.2, "What was discussed?")] == [1, 2]  # no kind asked
+
+
 def test_an_article_shown_twice_has_one_header(retriever) -> None:
     _, _, model = ask(retriever, TRADE, lambda m: "The articles don't say.")
     prompt = model.prompts[0][1]["content"]
