@@ -3,7 +3,8 @@
 Every sentence of the retrieved chunks is scored against the question (embedding similarity plus
 the share of the question's words it contains, with a small bonus for the chunk's search rank).
 The best sentences are widened with their neighbours up to a token budget and become numbered
-passages: tight prompts for a slow CPU, and exact spans to cite.
+passages: tight prompts for a slow CPU, and exact spans to cite. The model is shown the leading
+ones (`shown_passages`); the rest back the checks of its answer.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from ask.facts import new_facts, wants
 from index import Embedder, Hit
 from index.lexical import tokenize
 from ingest import Document, split_sentences
@@ -124,3 +126,33 @@ def _adjacent(run: list[Sentence], j: int, i: int) -> bool:
     """Neighbours in the text, not just in the list (chunks may skip sentences between them)."""
     a, b = sorted((run[j], run[i]), key=lambda s: s.start)
     return not a.document.text[a.end : b.start].strip()
+
+
+def shown_passages(
+    passages: list[Passage], sources: list[tuple[str, str]], margin: float, question: str = ""
+) -> list[Passage]:
+    """The passages the model answers from: all of them when the question names two or more
+    sources (each has its own passage), else the leading ones."""
+    return passages if sources else leading(passages, margin, question)
+
+
+def leading(passages: list[Passage], margin: float, question: str = "") -> list[Passage]:
+    """The passages the model is shown: the first (best) one, and those whose best sentence scores
+    within `margin` of it. A clear winner is answered from alone: fewer prompt tokens, so a sooner
+    first token. The rest still back the verifier, the conflict check and the sources list. When
+    the question asks for a kind of fact (a number, a date, a name, a place: ask/facts.py) and
+    the best passage holds none it did not give, every passage up to the first that holds one is
+    shown too, with those near that one: a passage that only says again what was asked (as a
+    hostile article written to be retrieved does) never stands alone."""
+    if not passages:
+        return []
+    best = [max(s.score for s in p.sentences) for p in passages]
+    lead = next((i for i, p in enumerate(passages) if holds_kind(p, question)), 0) if wants(question) else 0
+    return [
+        p for i, (p, score) in enumerate(zip(passages, best, strict=True)) if i <= lead or score >= best[lead] - margin
+    ]
+
+
+def holds_kind(passage: Passage, question: str) -> bool:
+    """Does one of the passage's sentences hold a fact of the kind the question asks for?"""
+    return any(new_facts(s.text, question) for s in passage.sentences)

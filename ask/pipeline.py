@@ -18,10 +18,10 @@ from dataclasses import replace
 from ask.attribution import misattributed
 from ask.claims import Checked, check, combined, numbered, split_claims
 from ask.conflicts import other_account
-from ask.facts import WH_WORDS, new_facts, wants, yes_no
+from ask.facts import WH_WORDS, yes_no
 from ask.generate import Generator
 from ask.judge import reports, support
-from ask.passages import Passage, Sentence, passage_of, score_sentences, select_passages
+from ask.passages import Passage, Sentence, passage_of, score_sentences, select_passages, shown_passages
 from ask.prompts import answer_messages, passage_header, render
 from ask.settings import AnswerSettings
 from ask.sources import covering, named_sources
@@ -245,36 +245,6 @@ def still_asks(follow_up: str, rewritten: str) -> bool:
     if not rewritten.endswith("?"):
         return False
     return asked is None or re.search(rf"\b{re.escape(asked.group().lower())}\b", rewritten.lower()) is not None
-
-
-def shown_passages(
-    passages: list[Passage], sources: list[tuple[str, str]], margin: float, question: str = ""
-) -> list[Passage]:
-    """The passages the model answers from: all of them when the question names two or more
-    sources (each has its own passage), else the leading ones."""
-    return passages if sources else leading(passages, margin, question)
-
-
-def leading(passages: list[Passage], margin: float, question: str = "") -> list[Passage]:
-    """The passages the model is shown: the first (best) one, and those whose best sentence scores
-    within `margin` of it. A clear winner is answered from alone: fewer prompt tokens, so a sooner
-    first token. The rest still back the verifier, the conflict check and the sources list. When
-    the question asks for a kind of fact (a number, a date, a name, a place: ask/facts.py) and
-    the best passage holds none it did not give, every passage up to the first that holds one is
-    shown too, with those near that one: a passage that only says again what was asked (as a
-    hostile article written to be retrieved does) never stands alone."""
-    if not passages:
-        return []
-    best = [max(s.score for s in p.sentences) for p in passages]
-    lead = next((i for i, p in enumerate(passages) if holds_kind(p, question)), 0) if wants(question) else 0
-    return [
-        p for i, (p, score) in enumerate(zip(passages, best, strict=True)) if i <= lead or score >= best[lead] - margin
-    ]
-
-
-def holds_kind(passage: Passage, question: str) -> bool:
-    """Does one of the passage's sentences hold a fact of the kind the question asks for?"""
-    return any(new_facts(s.text, question) for s in passage.sentences)
 
 
 def _check(question: str) -> str:

@@ -25,7 +25,8 @@ from pathlib import Path
 
 from ask import load_generator
 from ask.claims import RULES, combined
-from ask.pipeline import Pipeline, gather, shown_passages
+from ask.passages import shown_passages
+from ask.pipeline import Pipeline, gather
 from config import Config
 from console import quiet_libraries
 from eval.benchmark import BenchmarkMissing, benchmark_retriever, load_queries, require

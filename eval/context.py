@@ -21,7 +21,8 @@ import sys
 from dataclasses import replace
 from pathlib import Path
 
-from ask.pipeline import gather, shown_passages, with_previous
+from ask.passages import shown_passages
+from ask.pipeline import gather, with_previous
 from ask.prompts import passage_header
 from ask.settings import AnswerSettings
 from config import Config

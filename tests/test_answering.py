@@ -8,8 +8,7 @@ from pathlib import Path
 import pytest
 
 from ask import ABSTAIN_TEXT, BadQuestion, Preview, Token
-from ask.passages import Passage, Sentence
-from ask.pipeline import leading
+from ask.passages import Passage, Sentence, leading
 from ask.prompts import MissingSlot, render
 from ask.verify import parse_claims
 from ingest import Document
