@@ -52,7 +52,6 @@ def misattributed(
     if publishers and not any(s.passage.document.publisher in publishers | {None} for s in kept):
         return f"none of its citations is an article of {' or '.join(sorted(publishers))}"
     name = attributed_name(question)
-    evidence = text_of([*(s.passage.document for s in kept), *(p.document for p in shown)])
-    if name and not mentioned(name, evidence):
+    if name and not mentioned(name, text_of([*(s.passage.document for s in kept), *(p.document for p in shown)])):
         return f"the articles never name the source it is attributed to: {name}"
     return ""
