@@ -129,7 +129,7 @@ def _adjacent(run: list[Sentence], j: int, i: int) -> bool:
 
 
 def shown_passages(
-    passages: list[Passage], sources: list[tuple[str, str]], margin: float, question: str = ""
+    passages: list[Passage], sources: list[tuple[str, str]], margin: float, question: str
 ) -> list[Passage]:
     """The passages the model answers from: all of them when the question names two or more
     sources (each has its own passage), else the leading ones."""
