@@ -94,7 +94,7 @@ class Verifier:
         self.embedder = embedder
         self.min_similarity = min_similarity
         self.min_overlap = min_overlap
-        self.max_unnamed = max_unnamed  # share of the question's names the articles shown may lack
+        self.max_unnamed = max_unnamed  # share of the question's numbers and names the articles shown may lack
 
     def check(self, claim: str, vectors: np.ndarray, passage: Passage, question: str) -> tuple[Sentence | None, str]:
         """The passage sentence that supports `claim`, or None and the reason it does not.
