@@ -12,7 +12,7 @@ judgement, asked of the sentences an answer's facts come from (`fact_sentences`,
 
 Whether the supported sentences answer the question is checked on the facts it asks for (a
 number, a date, a name, a place; yes or no only to a yes/no question) and on the question's own
-numbers and names, which the articles must hold; the model's own judgement of the answer
+numbers and names, nearly all of which the articles must hold; the model's own judgement of the answer
 (ask/judge.py) comes after, in the pipeline.
 """
 
@@ -94,7 +94,7 @@ class Verifier:
         self.embedder = embedder
         self.min_similarity = min_similarity
         self.min_overlap = min_overlap
-        self.max_unnamed = max_unnamed  # share of the question's names the articles shown may lack
+        self.max_unnamed = max_unnamed  # share of the question's numbers and names the articles shown may lack
 
     def check(self, claim: str, vectors: np.ndarray, passage: Passage, question: str) -> tuple[Sentence | None, str]:
         """The passage sentence that supports `claim`, or None and the reason it does not.
@@ -152,22 +152,20 @@ class Verifier:
         self, kept: list[Supported], question: str, shown: list[Passage], max_unnamed: float | None = None
     ) -> str:
         """Why the kept sentences, true as they are, do not answer this question ("" if they do):
-        no fact of the kind asked for, or a number the question gives that no article shown or
-        cited mentions, or more than `max_unnamed` (default: the verifier's) of the names it gives
-        that none mentions. A question about several articles names details of each ("the 2022
-        dialogue…; how many…"), and only some of them may be shown; one about something the
-        articles never covered names mostly what they lack."""
+        no fact of the kind asked for, or more than `max_unnamed` (default: the verifier's) of the
+        numbers and names it gives that no article shown or cited mentions. A question about
+        several articles names details of each ("the 2022 dialogue…; how many…", "…published on
+        October 6, 2023…"), and only some of them may be shown; one about something the articles
+        never covered names mostly what they lack."""
         if not kept:
             return ""
         new = [s for s in kept if yes_no(question) or not restates(s.text, question)]  # says more than was asked
         if not any(answers_kind(s.text, question) for s in new):
             return "does not answer the question"
         evidence = text_of([*(s.passage.document for s in kept), *(p.document for p in shown)])
-        unnamed = unnamed_names(question, evidence)
+        absent, given = unnamed_given(question, evidence)
         share = self.max_unnamed if max_unnamed is None else max_unnamed
-        too_many = len(unnamed) > share * len(given_names(question))
-        absent = sorted(numbers(question) - numbers(evidence)) + (unnamed if too_many else [])
-        if absent:
+        if len(absent) > share * given:
             return f"the articles never name: {', '.join(absent)}"
         return ""
 
@@ -182,9 +180,12 @@ class Verifier:
         return Verdict([], [], abstained=False)
 
 
-def unnamed_names(question: str, evidence: str) -> list[str]:
-    """The names the question gives that the evidence (articles' text and headers) never mentions."""
-    return sorted(n for n in given_names(question) if not mentioned(n, evidence))
+def unnamed_given(question: str, evidence: str) -> tuple[list[str], int]:
+    """The numbers and names the question gives that the evidence (articles' text and headers)
+    never mentions, numbers first, and how many numbers and names it gives."""
+    given_numbers, given = numbers(question), given_names(question)
+    absent = sorted(given_numbers - numbers(evidence)) + sorted(n for n in given if not mentioned(n, evidence))
+    return absent, len(given_numbers) + len(given)
 
 
 def restates(claim: str, question: str) -> bool:

@@ -1,11 +1,11 @@
 """Choose max_unnamed on labelled questions: python -m eval.calibrate_names [--sample N].
 
-The verifier cuts an answer when more than `AnswerSettings.max_unnamed` of the names its
-question gives are mentioned by no article the answerer was given (`ask.verify.Verifier.
+The verifier cuts an answer when more than `AnswerSettings.max_unnamed` of the numbers and
+names its question gives are mentioned by no article the answerer was given (`ask.verify.Verifier.
 unanswered`): a question about something the articles never covered names mostly what they
 lack, while one about several articles names details of each, not all of them shown. This needs
 no model: for every question it selects the passages as the answerer does and counts the
-question's names that their articles never mention. The labelled questions are the MultiHop-RAG
+question's numbers and names that their articles never mention. The labelled questions are the MultiHop-RAG
 split (null queries are the unanswerable ones; read from ../shared, skipped when absent) and the
 gold files (their unanswerable questions). It prints, for each threshold, the share of
 answerable questions a cut would wrongly refuse and of unanswerable ones it would catch, and
@@ -21,10 +21,9 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
-from ask.names import given_names
 from ask.pipeline import gather
 from ask.settings import AnswerSettings
-from ask.verify import text_of, unnamed_names
+from ask.verify import text_of, unnamed_given
 from config import Config
 from console import quiet_libraries
 from eval.benchmark import BenchmarkMissing, benchmark_retriever, load_queries, require
@@ -40,8 +39,8 @@ class Counted:
     source: str  # "multihop-dev", or a gold file's name
     question: str
     unanswerable: bool
-    n_names: int
-    unnamed: tuple[str, ...]  # the question's names no given article mentions
+    n_names: int  # the numbers and names the question gives
+    unnamed: tuple[str, ...]  # those no given article mentions
 
     @property
     def share(self) -> float:
@@ -49,10 +48,10 @@ class Counted:
 
 
 def count(source: str, question: str, unanswerable: bool, retriever: Retriever, settings: AnswerSettings) -> Counted:
-    """The question's names, and those the articles of its selected passages never mention."""
+    """The question's numbers and names, and those the articles of its selected passages never mention."""
     _, _, passages = gather(question, retriever, settings)
-    unnamed = unnamed_names(question, text_of(p.document for p in passages))
-    return Counted(source, question, unanswerable, len(given_names(question)), tuple(unnamed))
+    unnamed, given = unnamed_given(question, text_of(p.document for p in passages))
+    return Counted(source, question, unanswerable, given, tuple(unnamed))
 
 
 def table(counted: list[Counted]) -> list[dict]:

@@ -20,6 +20,8 @@ def test_the_names_the_selected_articles_never_mention_are_counted(retriever) ->
     c = count("seeds", question, False, retriever, Config().answer)
     assert c.n_names == 3 and c.unnamed == ("gondor post", "narnia daily") and c.share == pytest.approx(2 / 3)
     assert count("seeds", "Who signed for AstraZeneca in Zhuzhou?", False, retriever, Config().answer).unnamed == ()
+    dated = count("seeds", "Who signed for AstraZeneca in Zhuzhou in 1990?", False, retriever, Config().answer)
+    assert dated.n_names == 3 and dated.unnamed == ("1990",)  # numbers count with the names
 
 
 def test_the_table_and_the_suggested_threshold() -> None:
