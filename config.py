@@ -89,7 +89,9 @@ class Config:
         # fresh gold files; no model): among the thresholds that refuse at most 5% of answerable
         # questions, the best balanced accuracy. 3/8 refuses 4.1% of answerable and catches 69.1% of
         # unanswerable ones, where "every name" (0) refused 20.7% and caught 87.7% (rerun when the
-        # capital that starts a question stopped counting as a name: still 3/8; runs/n1)
+        # capital that starts a question stopped counting as a name: still 3/8; runs/n1). Since a
+        # question's numbers count with its names: 3.8% refused, 73.1% caught; the tool suggests
+        # 4/9, not yet measured (README, "How an answer is checked")
         max_unnamed=0.375,
         # `python -m eval.calibrate_claims` (70 MultiHop-RAG dev yes/no queries naming two or more
         # publishers, drawn outside the 120 of `eval.multihop --sample 120`; Intel Xeon, 2 cores):
