@@ -47,7 +47,9 @@ def test_a_yes_no_question_is_weighed_and_cited_to_every_source(retriever) -> No
 
 def test_a_yes_no_question_about_what_no_article_names_abstains(retriever) -> None:
     model = ScriptedModel(lambda m: "", judge=lambda m: 0.9)
-    answer = Pipeline(retriever, model, Config().answer).answer("Did Hunan sign a deal with Portugal in 2019?")
+    # hunan: in the articles; portugal: not (1 of 2 numbers and names: more than max_unnamed). "In
+    # 2019" would make it 1 of 3, within the share: the price of counting a question's numbers
+    answer = Pipeline(retriever, model, Config().answer).answer("Did Hunan sign a deal with Portugal?")
     assert answer.abstained and "portugal" in answer.removed[0].lower()
 
 
