@@ -22,7 +22,7 @@ class AnswerSettings:
     min_news: float = 0.89  # the model's P(news, not instruction) for a sentence an answer's facts come from
     min_claims: float = 0.3289  # the claims' P(yes), combined, for "yes" (eval.calibrate_claims)
     claims_rule: str = "mean"  # how the claims' P(yes) are combined: "mean" or "min" (ask.claims.RULES)
-    max_unnamed: float = 0.375  # share of the numbers and names a question gives the articles may lack
+    max_unnamed: float = 4 / 9  # share of the numbers and names a question gives the articles may lack
 
     def judged(self, min_support: float | None) -> AnswerSettings:
         """These settings with one judge threshold for every answer (None: as they are)."""

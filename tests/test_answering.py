@@ -211,7 +211,7 @@ def test_true_but_beside_the_point_is_not_an_answer(retriever) -> None:
 
 def test_a_question_may_name_a_detail_the_articles_lack_but_not_most_of_what_it_names(retriever) -> None:
     """A question about several articles names details of each, not all of them shown; one about
-    what the articles never covered names mostly what they lack (`max_unnamed`: 3/8)."""
+    what the articles never covered names mostly what they lack (`max_unnamed`: 4/9)."""
 
     def reply(m):
         return f"AstraZeneca signed a memorandum with Zhuzhou [{number_of(m, 'AstraZeneca')}]."
@@ -301,7 +301,7 @@ def test_a_number_the_question_gives_may_come_from_another_article_shown(retriev
 
 
 def test_a_number_the_question_gives_counts_like_one_of_its_names(retriever) -> None:
-    """The question's numbers join its names in one share (`max_unnamed`: 3/8): a report's date
+    """The question's numbers join its names in one share (`max_unnamed`: 4/9): a report's date
     the articles lack is one detail missing among several given, not a reason alone."""
 
     def reply(m):
