@@ -38,6 +38,7 @@ _AUXILIARY = r"is|are|was|were|do|does|did|has|have|had|can|could|will|would|sho
 WH_WORDS = r"what|which|who|whom|whose|when|where|why|how"  # a regex alternation
 # The word that opens a question's main clause: an auxiliary (a yes/no question) or a wh-word.
 _CLAUSE_OPENER = re.compile(rf"\s*(?:({_AUXILIARY})|{WH_WORDS})\b", re.I)
+_CONJUNCTION = re.compile(r"^(?:and|but|so|or|then)\b[\s,]*", re.I)  # the coordinating ones that open a follow-up
 _YES_NO_REPLY = re.compile(r"\s*(yes|no)\b", re.I)
 _PLACE = re.compile(r"\b(?:in|at|from)\s+((?:the\s+)?[A-Z][\w'’.-]*(?:\s+[A-Z][\w'’.-]*)*)")
 _MONTHS = "january february march april may june july august september october november december".split()
@@ -56,9 +57,19 @@ def _canonical(number: str) -> str:
     return digits.lstrip("0") or "0"
 
 
+def asked(question: str) -> str:
+    """The part of a text that asks: its last sentence ending with a question mark (a follow-up
+    asked together with the question before it asks what the follow-up asks; a trailing
+    "(The Verge/TechCrunch)" or statement asks nothing), after a leading coordinating
+    conjunction ("And who signed it for the UK?" asks who). The whole text if none ends so."""
+    questions = [s for s in re.split(r"(?<=\?)\s+", question.strip()) if s.endswith("?")]
+    return _CONJUNCTION.sub("", questions[-1] if questions else question.strip())
+
+
 def wants(question: str) -> str | None:
-    """What kind of fact the question asks for: a number, a date, or a name."""
-    q = question.lower()
+    """What kind of fact the question asks for (its last question: `asked`): a number, a date,
+    a place or a name."""
+    q = asked(question).lower()
     if re.search(rf"\bhow (many|much)\b|\bby how much\b|\bwhat (is|was|are|were) the ({_QUANTITY.replace(' ', '|')})\b"
                  r"|\bwhat (percentage|share|proportion|number|amount)\b", q):  # fmt: skip
         return "number"
@@ -95,8 +106,8 @@ def yes_no(question: str) -> bool:
     comma ("Between the report of May 1 and that of May 9, was the portrayal consistent?"); the
     first clause that opens with an auxiliary or a wh-word decides ("After the talks, who
     signed…?" asks who). One that offers alternatives ("Was it signed before or after…?") asks
-    which, not whether."""
-    for clause in re.split(r"[,;]", question):
+    which, not whether. Of several questions, the last decides (`asked`)."""
+    for clause in re.split(r"[,;]", asked(question)):
         opener = _CLAUSE_OPENER.match(clause)
         if opener:
             return opener.group(1) is not None and not offers_choice(question)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from ask.facts import answers_kind, numbers, yes_no
+from ask.facts import answers_kind, numbers, wants, yes_no
 from ask.names import given_names, mentioned, names
 
 
@@ -78,6 +78,29 @@ def test_answers_kind(claim: str, question: str, expected: bool) -> None:
 )
 def test_yes_no_questions(question: str, expected: bool) -> None:
     assert yes_no(question) is expected
+
+
+@pytest.mark.parametrize(
+    ("question", "kind", "is_yes_no"),
+    [
+        # a follow-up asked together with the question before it asks what the follow-up asks
+        ("Who is the chairman of The 48 Group Club? At which event did he speak?", None, False),
+        ("Who is Stephen Perry? When was his club founded?", "date", False),
+        ("Where was the bus tested? Who developed it?", "name", False),
+        ("Who signed it for China? Did he also sign for the UK?", None, True),
+        ("Did Hunan sign with AstraZeneca? How many employees does it have?", "number", False),
+        # a leading conjunction does not hide the question word
+        ("And who signed it for the UK?", "name", False),
+        ("So, when does the conference start?", "date", False),
+        # a trailing source list or statement asks nothing
+        ("Did Apple defend the deal? (The Verge/TechCrunch)", None, True),
+        ("Who is the individual under scrutiny? This person is also reported by Fortune.", "name", False),
+        ("Who led the delegation", "name", False),  # no question mark: the whole text
+    ],
+)
+def test_of_several_questions_the_last_one_asks(question: str, kind: str | None, is_yes_no: bool) -> None:
+    assert wants(question) == kind
+    assert yes_no(question) is is_yes_no
 
 
 @pytest.mark.parametrize(
