@@ -41,6 +41,8 @@ _CLAUSE_OPENER = re.compile(rf"\s*(?:({_AUXILIARY})|{WH_WORDS})\b", re.I)
 _CONJUNCTION = re.compile(r"^(?:and|but|so|or|then)\b[\s,]*", re.I)  # the coordinating ones that open a follow-up
 _YES_NO_REPLY = re.compile(r"\s*(yes|no)\b", re.I)
 _PLACE = re.compile(r"\b(?:in|at|from)\s+((?:the\s+)?[A-Z][\w'’.-]*(?:\s+[A-Z][\w'’.-]*)*)")
+# An answer that is names and nothing else ("Changsha, China", "London and Beijing."): the place asked for.
+_NAMES_ONLY = re.compile(r"(?:[Tt]he\s+)?[A-Z][\w'’.-]*(?:(?:,\s*|\s+and\s+|\s+)[A-Z][\w'’.-]*)*[.!]?")
 _MONTHS = "january february march april may june july august september october november december".split()
 
 
@@ -94,8 +96,9 @@ def new_facts(text: str, question: str) -> set[str]:
     asked = {w for n in names(question) for w in re.split(r"[\s-]+", n)}
     if kind == "name":
         return {w for n in names(text) for w in re.split(r"[\s-]+", n)} - asked
-    if kind == "place":  # a capitalised name after "in", "at" or "from": "held in London"
-        places = {n for m in _PLACE.finditer(text) for n in names(m.group(1))}
+    if kind == "place":  # a capitalised name after "in", "at" or "from" ("held in London"), or names alone
+        spans = [m.group(1) for m in _PLACE.finditer(text)] + ([text] if _NAMES_ONLY.fullmatch(text.strip()) else [])
+        places = {n for span in spans for n in names(span)}
         return {w for n in places for w in re.split(r"[\s-]+", n)} - asked - set(_MONTHS)
     return set()
 

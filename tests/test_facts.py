@@ -109,6 +109,11 @@ def test_of_several_questions_the_last_one_asks(question: str, kind: str | None,
         ("A Sino-UK convention held in London on Thursday aimed to enhance cooperation.", {"london"}),
         ("At the Hunan-UK Future Innovation Summit in Changsha in March, Liu spoke.", {"changsha"}),
         ("Themed Hunan-UK Future Innovation Summit, it helps companies from Hunan.", set()),
+        # an answer of names alone is the place asked for
+        ("Changsha, China", {"changsha", "china"}),
+        ("London and Beijing.", {"london", "beijing"}),
+        ("The Hunan-UK Future Innovation Summit", set()),  # only the question's own names
+        ("Liu spoke about Changsha.", set()),  # a sentence, not names alone
     ],
 )
 def test_places_for_where_questions(text: str, expected: set[str]) -> None:
