@@ -93,13 +93,13 @@ def new_facts(text: str, question: str) -> set[str]:
         return {n for n in new_numbers if not _YEAR.match(n)}
     if kind == "date":
         return new_numbers | {m for m in _MONTHS if m in text.lower()}
-    asked = {w for n in names(question) for w in re.split(r"[\s-]+", n)}
+    given = {w for n in names(question) for w in re.split(r"[\s-]+", n)}
     if kind == "name":
-        return {w for n in names(text) for w in re.split(r"[\s-]+", n)} - asked
+        return {w for n in names(text) for w in re.split(r"[\s-]+", n)} - given
     if kind == "place":  # a capitalised name after "in", "at" or "from" ("held in London"), or names alone
         spans = [m.group(1) for m in _PLACE.finditer(text)] + ([text] if _NAMES_ONLY.fullmatch(text.strip()) else [])
         places = {n for span in spans for n in names(span)}
-        return {w for n in places for w in re.split(r"[\s-]+", n)} - asked - set(_MONTHS)
+        return {w for n in places for w in re.split(r"[\s-]+", n)} - given - set(_MONTHS)
     return set()
 
 
