@@ -126,15 +126,22 @@ def test_upload_then_ask(page, tmp_path: Path) -> None:
     assert ask(page, "How many lanterns does the Changsha Lantern Museum hold?").abstained
 
 
+def library_table(page) -> str:
+    """The library's table as the user reads it, once no update of it is in flight (Gradio's
+    progress line, "queue: 1/1 | 0.2s", is shown over it meanwhile)."""
+    page.wait_for_function("() => !document.querySelector('#library .progress-text')")
+    return page.locator("#library table.library").inner_text()
+
+
 def test_bad_upload_changes_nothing(page, tmp_path: Path) -> None:
     page.get_by_role("tab", name="Library").click()
-    before = page.locator("#library").inner_text()
+    before = library_table(page)
     bad = tmp_path / "broken.pdf"
     bad.write_bytes(b"%PDF-1.4 this is not really a pdf")
     page.set_input_files("#upload input[type=file]", str(bad))
     page.wait_for_function("() => document.querySelector('#library-status').innerText.includes('Not added')")
     assert "broken.pdf" in page.locator("#library-status").inner_text()
-    assert page.locator("#library").inner_text() == before
+    assert library_table(page) == before
 
 
 def test_article_markup_renders_as_text(page, tmp_path: Path) -> None:
