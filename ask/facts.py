@@ -93,14 +93,18 @@ def new_facts(text: str, question: str) -> set[str]:
         return {n for n in new_numbers if not _YEAR.match(n)}
     if kind == "date":
         return new_numbers | {m for m in _MONTHS if m in text.lower()}
-    given = {w for n in names(question) for w in re.split(r"[\s-]+", n)}
+    given = _name_words(names(question))
     if kind == "name":
-        return {w for n in names(text) for w in re.split(r"[\s-]+", n)} - given
+        return _name_words(names(text)) - given
     if kind == "place":  # a capitalised name after "in", "at" or "from" ("held in London"), or names alone
         spans = [m.group(1) for m in _PLACE.finditer(text)] + ([text] if _NAMES_ONLY.fullmatch(text.strip()) else [])
-        places = {n for span in spans for n in names(span)}
-        return {w for n in places for w in re.split(r"[\s-]+", n)} - given - set(_MONTHS)
+        return _name_words({n for span in spans for n in names(span)}) - given - set(_MONTHS)
     return set()
+
+
+def _name_words(found: set[str]) -> set[str]:
+    """The words of names, split at spaces and hyphens ("hunan-uk summit" -> hunan, uk, summit)."""
+    return {w for n in found for w in re.split(r"[\s-]+", n)}
 
 
 def yes_no(question: str) -> bool:
