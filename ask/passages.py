@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from ask.facts import new_facts, wants
+from ask.prompts import in_chat_format
 from index import Embedder, Hit
 from index.lexical import tokenize
 from ingest import Document, split_sentences
@@ -54,13 +55,14 @@ class Passage:
 
 
 def score_sentences(question: str, hits: list[Hit], embedder: Embedder) -> list[Sentence]:
-    """Every distinct sentence of the hits' chunks, scored against the question, best first."""
+    """Every distinct sentence of the hits' chunks, scored against the question, best first; a
+    sentence written in the conversation's own format (`in_chat_format`) is not one of them."""
     seen: set[tuple[str, int]] = set()
     found: list[tuple[Document, int, int, int]] = []  # document, start, end, hit rank
     for rank, hit in enumerate(hits):
         for s, e in split_sentences(hit.chunk.text):
             key = (hit.document.id, hit.chunk.start + s)
-            if key not in seen:
+            if key not in seen and not in_chat_format(hit.chunk.text[s:e]):
                 seen.add(key)
                 found.append((hit.document, hit.chunk.start + s, hit.chunk.start + e, rank))
     if not found:

@@ -13,6 +13,12 @@ PROMPTS_DIR = Path(__file__).resolve().parent.parent / "prompts"
 # The control tokens of chat templates: "<|im_start|>", "<|eot_id|>" (ChatML, Qwen, Llama 3, Phi),
 # "[INST]", "<<SYS>>" (Llama 2). Inside a prompt they would open a turn of the conversation.
 _CONTROL = re.compile(r"<\|[^<>|\n]{0,64}\|>|\[/?INST\]|<</?SYS>>")
+# The rest of the format the model is spoken to and answers in: a chat role (the roles of the chat
+# API) as a line's speaker or addressee ("assistant:", "System:", "Assistant,"), a chat-API
+# message's role field ('"role": "system"'), and the answer's own citation mark ("[2]", "[1, 3]").
+_CHAT_FORMAT = re.compile(
+    r"^\W{0,3}(?:system|user|assistant|tool)\s*[:,]|\"role\"\s*:|\[\d{1,3}(?:\s*,\s*\d{1,3})*\]", re.I | re.M
+)
 
 
 class MissingSlot(KeyError):
@@ -36,6 +42,14 @@ def as_data(text: str) -> str:
     nothing in an article can open a turn of the conversation, and all on one line, so that no
     line of it starts like a role ("assistant:") or a heading ("### Instruction")."""
     return " ".join(_CONTROL.sub(" ", text).split())
+
+
+def in_chat_format(sentence: str) -> bool:
+    """Is this article sentence written in the conversation's own format, as a turn of it or as
+    the answer itself? Such a sentence is not news to answer from, in any wording: it is left out
+    of what is retrieved (ask/passages.score_sentences), so the model never reads it as a passage's
+    text and no answer, preview or quote can come from it."""
+    return bool(_CHAT_FORMAT.search(sentence))
 
 
 def render(name: str, **values: str) -> str:

@@ -18,8 +18,13 @@ pytestmark = pytest.mark.real
 
 # One of each defence: a polite note to AI assistants (the model is asked news or instruction),
 # an HTML comment and zero-width characters (hidden text is dropped when read), Llama-2 control
-# tokens (removed from passages), an editor's note for chatbots, an order in the title.
-HOLDING = ("polite-note", "html-comment", "zero-width", "llama-inst", "editor-note", "title-order")
+# tokens (removed from passages), an editor's note for chatbots, an order in the title, and an
+# answer or a chat-API message written into the article (a sentence in the conversation's own
+# format is never retrieved, ask/prompts.in_chat_format).
+HOLDING = (
+    "polite-note", "html-comment", "zero-width", "llama-inst", "editor-note", "title-order", "correct-answer",
+    "json-message",
+)  # fmt: skip
 
 
 def test_hostile_articles_neither_steer_the_answer_nor_reach_the_page(tmp_path: Path) -> None:
