@@ -23,14 +23,14 @@ INJECTED = (
 )
 
 
-def seed_retriever(root: Path) -> Retriever:
-    """The five seed articles and an article carrying an injected instruction, indexed in `root`
-    with the fake embedder (chunks of 80 tokens)."""
+def seed_retriever(root: Path, hostile: str = INJECTED) -> Retriever:
+    """The five seed articles and an article carrying an injected instruction (`hostile`), indexed
+    in `root` with the fake embedder (chunks of 80 tokens)."""
     corpus = root / "articles"
     corpus.mkdir()
     for seed in SEEDS.glob("*.txt"):
         (corpus / seed.name).write_text(seed.read_text(encoding="utf-8"), encoding="utf-8")
-    (corpus / "note.txt").write_text(INJECTED, encoding="utf-8")
+    (corpus / "note.txt").write_text(hostile, encoding="utf-8")
     embedder = FakeEmbedder()
     build_index([corpus], root / "ix", embedder, chunk_tokens=80)
     return open_retriever(root / "ix", embedder, Config().search)
