@@ -102,6 +102,12 @@ def new_facts(text: str, question: str) -> set[str]:
     return set()
 
 
+def new_details(text: str, question: str) -> set[str]:
+    """The numbers and name words of `text` that the question did not give: what any answer to a
+    question of no known kind ("Which company…", "In which field…") adds, or comes beside."""
+    return (numbers(text) - numbers(question)) | (_name_words(names(text)) - _name_words(names(question)))
+
+
 def _name_words(found: set[str]) -> set[str]:
     """The words of names, split at spaces and hyphens ("hunan-uk summit" -> hunan, uk, summit)."""
     return {w for n in found for w in re.split(r"[\s-]+", n)}

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from ask.facts import new_facts, wants
+from ask.facts import new_details, new_facts, wants, yes_no
 from ask.prompts import in_chat_format
 from index import Embedder, Hit
 from index.lexical import tokenize
@@ -145,16 +145,20 @@ def leading(passages: list[Passage], margin: float, question: str = "") -> list[
     the question asks for a kind of fact (a number, a date, a name, a place: ask/facts.py) and
     the best passage holds none it did not give, every passage up to the first that holds one is
     shown too, with those near that one: a passage that only says again what was asked (as a
-    hostile article written to be retrieved does) never stands alone."""
+    hostile article written to be retrieved does) never stands alone. A question of no known kind
+    (not yes/no) asks for something too: its passage must give a number or name it did not."""
     if not passages:
         return []
     best = [max(s.score for s in p.sentences) for p in passages]
-    lead = next((i for i, p in enumerate(passages) if holds_kind(p, question)), 0) if wants(question) else 0
+    asks = wants(question) or (question and not yes_no(question))
+    lead = next((i for i, p in enumerate(passages) if holds_kind(p, question)), 0) if asks else 0
     return [
         p for i, (p, score) in enumerate(zip(passages, best, strict=True)) if i <= lead or score >= best[lead] - margin
     ]
 
 
 def holds_kind(passage: Passage, question: str) -> bool:
-    """Does one of the passage's sentences hold a fact of the kind the question asks for?"""
-    return any(new_facts(s.text, question) for s in passage.sentences)
+    """Does one of the passage's sentences hold a fact of the kind the question asks for (of a
+    question of no known kind: a number or name word it did not give)?"""
+    found = new_facts if wants(question) else new_details
+    return any(found(s.text, question) for s in passage.sentences)

@@ -243,7 +243,20 @@ def test_a_passage_without_the_kind_of_fact_asked_for_never_stands_alone() -> No
     how_much = "How much was trade in 2018?"  # the first number it did not give is in passage 3
     assert [p.number for p in leading(passages, 0.2, how_much)] == [1, 2, 3, 4]
     assert [p.number for p in leading(passages, 0.0, how_much)] == [1, 2, 3]
-    assert [p.number for p in leading(passages, 0.2, "What was discussed?")] == [1, 2]  # no kind asked
+    assert [p.number for p in leading(passages, 0.2, "What was discussed?")] == [1, 2]  # 2018 and Trade: new
+
+
+def test_a_passage_that_gives_nothing_the_question_lacks_never_stands_alone() -> None:
+    """Of a question of no known kind ("which company"), the lead must give a number or a name
+    the question did not; a yes/no question is answered from the margin alone."""
+    text = "A UK company signed with BBK. The weather was fine. Holovis signed with BBK in London. Talks went on."
+    doc = Document(id="d", title="T", text=text, path="p")
+    spans = [(0, 29), (30, 51), (52, 86), (87, 101)]
+    passages = [Passage(n, doc, (Sentence(doc, *spans[n - 1], (1.0, 0.9, 0.6, 0.5)[n - 1]),)) for n in range(1, 5)]
+    assert [p.number for p in leading(passages, 0.2, "Which UK company signed with BBK?")] == [1, 2, 3, 4]
+    assert [p.number for p in leading(passages, 0.0, "Which UK company signed with BBK?")] == [1, 2, 3]
+    assert [p.number for p in leading(passages, 0.2, "Did a UK company sign with BBK?")] == [1, 2]
+    assert [p.number for p in leading(passages, 0.2, "Which company signed?")] == [1, 2]  # UK, BBK: new
 
 
 def test_an_article_shown_twice_has_one_header(retriever) -> None:
