@@ -150,15 +150,10 @@ def leading(passages: list[Passage], margin: float, question: str = "") -> list[
     if not passages:
         return []
     best = [max(s.score for s in p.sentences) for p in passages]
-    asks = wants(question) or (question and not yes_no(question))
-    lead = next((i for i, p in enumerate(passages) if holds_kind(p, question)), 0) if asks else 0
+    kind = wants(question)
+    found = new_facts if kind else new_details  # a fact of the kind asked, or any number or name word
+    holds = (i for i, p in enumerate(passages) if any(found(s.text, question) for s in p.sentences))
+    lead = next(holds, 0) if kind or (question and not yes_no(question)) else 0
     return [
         p for i, (p, score) in enumerate(zip(passages, best, strict=True)) if i <= lead or score >= best[lead] - margin
     ]
-
-
-def holds_kind(passage: Passage, question: str) -> bool:
-    """Does one of the passage's sentences hold a fact of the kind the question asks for (of a
-    question of no known kind: a number or name word it did not give)?"""
-    found = new_facts if wants(question) else new_details
-    return any(found(s.text, question) for s in passage.sentences)
