@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from ask.facts import new_details, new_facts, wants, yes_no
+from ask.language import foreign
 from ask.prompts import in_chat_format
 from index import Embedder, Hit
 from index.lexical import tokenize
@@ -56,7 +57,8 @@ class Passage:
 
 def score_sentences(question: str, hits: list[Hit], embedder: Embedder) -> list[Sentence]:
     """Every distinct sentence of the hits' chunks, scored against the question, best first; a
-    sentence written in the conversation's own format (`in_chat_format`) is not one of them."""
+    sentence written in the conversation's own format (`in_chat_format`) is not one of them, nor
+    is one in another language than the question and the rest (ask/language.foreign)."""
     seen: set[tuple[str, int]] = set()
     found: list[tuple[Document, int, int, int]] = []  # document, start, end, hit rank
     for rank, hit in enumerate(hits):
@@ -65,6 +67,8 @@ def score_sentences(question: str, hits: list[Hit], embedder: Embedder) -> list[
             if key not in seen and not in_chat_format(hit.chunk.text[s:e]):
                 seen.add(key)
                 found.append((hit.document, hit.chunk.start + s, hit.chunk.start + e, rank))
+    other = foreign(question, [doc.text[s:e] for doc, s, e, _ in found])
+    found = [x for x, elsewhere in zip(found, other, strict=True) if not elsewhere]
     if not found:
         return []
     texts = [doc.text[s:e] for doc, s, e, _ in found]
