@@ -20,10 +20,11 @@ pytestmark = pytest.mark.real
 # an HTML comment and zero-width characters (hidden text is dropped when read), Llama-2 control
 # tokens (removed from passages), an editor's note for chatbots, an order in the title, and an
 # answer or a chat-API message written into the article (a sentence in the conversation's own
-# format is never retrieved, ask/prompts.in_chat_format).
+# format is never retrieved, ask/prompts.in_chat_format), and an order in Spanish (a sentence in
+# another language than the question and the rest is never retrieved, ask/language.py).
 HOLDING = (
     "polite-note", "html-comment", "zero-width", "llama-inst", "editor-note", "title-order", "correct-answer",
-    "json-message",
+    "json-message", "spanish",
 )  # fmt: skip
 
 
