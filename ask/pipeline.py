@@ -59,7 +59,10 @@ class Pipeline:
     def stream(self, question: str, history: History = (), filters: Filters | None = None) -> Iterator[Event]:
         started = time.perf_counter()
         question = _check(question)
-        standalone = self.condense(question, history) if history else question
+        standalone, earlier = self.condense(question, history) if history else (question, None)
+        # What the model is asked: a follow-up searched with the question before it is asked alone,
+        # that question shown apart (else it answers the earlier question again).
+        asked = (question, earlier) if earlier else (standalone, None)
         sentences, sources, passages = gather(standalone, self.retriever, self.settings, filters)
         retrieved = time.perf_counter() - started
         base = dict(question=question, standalone_question=standalone, model=self.generator.name)
@@ -80,7 +83,7 @@ class Pipeline:
         if asks_yes_no and (shares := self._weigh(standalone, shown)):
             yield from self._yes_or_no(base, standalone, shares["yes"], 0.5, passages, shown, clock)
             return
-        for piece in self.generator.stream(self._messages(standalone, shown), self.settings.max_new_tokens):
+        for piece in self.generator.stream(self._messages(*asked, shown), self.settings.max_new_tokens):
             first = first or time.perf_counter() - started
             raw += piece
             yield Token(len(raw))
@@ -99,14 +102,14 @@ class Pipeline:
         kept = verdict.kept + ([account] if account else [])
         text = _marked(kept)
         judged = shown + [s.passage for s in verdict.kept if s.passage not in shown]
-        p_yes = support(self.generator, self._messages(standalone, judged), " ".join(s.text for s in verdict.kept))
+        p_yes = support(self.generator, self._messages(*asked, judged), " ".join(s.text for s in verdict.kept))
         timings = Timings(retrieved, preview, first, time.perf_counter() - started)
         bar = self.settings.min_support_quoted if extractive else self.settings.min_support
         if p_yes is not None and p_yes < bar:
             removed = [*verdict.removed, f"{text} (the model does not find it stated: P(yes) {p_yes:.2f})"]
             yield replace(self._abstain(base, passages, raw, removed, timings), support=p_yes)
             return
-        orders = self._orders(kept, standalone, self._messages(standalone, judged))
+        orders = self._orders(kept, standalone, self._messages(*asked, judged))
         if orders:
             kept = [s for s in kept if s not in orders]
             removed = [*verdict.removed, *orders.values()]
@@ -150,7 +153,7 @@ class Pipeline:
         {"yes": P, "no": 1 - P}, or {} from a model that cannot weigh replies (it then writes)."""
         if not hasattr(self.generator, "choose"):
             return {}
-        messages = self._messages(question, shown)
+        messages = self._messages(question, None, shown)
         messages[-1]["content"] += "\n\n" + render("yes_no")
         return self.generator.choose(messages, ["yes", "no"])
 
@@ -187,20 +190,20 @@ class Pipeline:
             kept, question, self.retriever.aliases, shown
         )
 
-    def condense(self, question: str, history: History) -> str:
-        """The follow-up rewritten to stand alone, from the last few turns. The rewrite must still
-        be a question that asks what the follow-up asks (its question word kept: a what-question
-        stays a what-question); otherwise the follow-up is searched and answered together with the
-        question before it."""
+    def condense(self, question: str, history: History) -> tuple[str, str | None]:
+        """The follow-up rewritten to stand alone, from the last few turns, and None. The rewrite
+        must still be a question that asks what the follow-up asks (its question word kept: a
+        what-question stays a what-question); otherwise the follow-up is searched and checked
+        together with the question before it, returned with that earlier question."""
         turns = "\n".join(f"User: {q}\nAssistant: {a}" for q, a in list(history)[-3:])
         prompt = render("condense", history=turns, question=question)
         lines = "".join(self.generator.stream([{"role": "user", "content": prompt}], 60)).strip().splitlines()
         rewritten = lines[0].strip() if lines else ""
         if still_asks(question, rewritten):
-            return rewritten
-        return with_previous(history[-1][0], question)
+            return rewritten, None
+        return with_previous(history[-1][0], question), history[-1][0]
 
-    def _messages(self, question: str, passages: list[Passage]) -> list[dict[str, str]]:
+    def _messages(self, question: str, earlier: str | None, passages: list[Passage]) -> list[dict[str, str]]:
         first: dict[str, int] = {}  # document id -> number of its first passage: one header per article
         quoted = []
         for p in passages:
@@ -208,7 +211,7 @@ class Pipeline:
             header = f"same article as [{seen}]" if seen is not None else passage_header(p.document)
             first.setdefault(p.document.id, p.number)
             quoted.append((p.number, header, p.text))
-        return answer_messages(question, quoted)
+        return answer_messages(question, quoted, earlier)
 
     def _abstain(self, base: dict, passages: list[Passage], raw: str, removed: list[str], timings: Timings) -> Answer:
         return Answer(

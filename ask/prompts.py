@@ -68,11 +68,13 @@ def passage_header(document: Document, title_words: int = 6) -> str:
     return " | ".join(x for x in (title, published, publisher, author and f"by {author}") if x)
 
 
-def answer_messages(question: str, passages: list[tuple[int, str, str]]) -> list[dict[str, str]]:
+def answer_messages(
+    question: str, passages: list[tuple[int, str, str]], earlier: str | None = None
+) -> list[dict[str, str]]:
     """The answer prompt: the system message, then the numbered passages, each (number, header,
-    text) quoted as data, and the question."""
+    text) quoted as data, the earlier question a follow-up needs (if any) on a line of its own,
+    and the question."""
     blocks = [render("passage", number=str(n), header=as_data(h), text=as_data(t)) for n, h, t in passages]
-    return [
-        {"role": "system", "content": render("system")},
-        {"role": "user", "content": render("answer", passages="\n\n".join(blocks), question=question)},
-    ]
+    before = f"{render('earlier', question=earlier)}\n" if earlier else ""
+    content = render("answer", passages="\n\n".join(blocks), earlier=before, question=question)
+    return [{"role": "system", "content": render("system")}, {"role": "user", "content": content}]

@@ -195,7 +195,7 @@ def test_parse_claims(text: str, expected: list) -> None:
 def test_prompt_slots_are_checked() -> None:
     with pytest.raises(MissingSlot, match="question"):
         render("answer", passages="x")
-    assert "Question: q" in render("answer", passages="p", question="q")
+    assert render("answer", passages="p", earlier="", question="q").endswith("p\n\nQuestion: q")
 
 
 def test_byline_is_shown_and_can_answer_who_wrote(retriever) -> None:

@@ -36,11 +36,14 @@ def test_a_follow_up_rewritten_into_a_statement_is_not_used(retriever) -> None:
         return f"It planned to promote the internet of things in health [{number_of(m, 'internet of things')}]."
 
     history = [("Which British pharmaceutical company signed a memorandum with Zhuzhou?", "AstraZeneca [1].")]
-    answer = Pipeline(retriever, ScriptedModel(script), Config().answer).answer(
-        "What did it plan to promote in Hunan?", history=history
-    )
-    assert answer.standalone_question == f"{history[0][0]} What did it plan to promote in Hunan?"
+    model = ScriptedModel(script)
+    follow_up = "What did it plan to promote in Hunan?"
+    answer = Pipeline(retriever, model, Config().answer).answer(follow_up, history=history)
+    assert answer.standalone_question == f"{history[0][0]} {follow_up}"
     assert "internet of things" in answer.text
+    # The model is asked the follow-up alone, the question before it shown apart as already answered.
+    asked = model.prompts[1][-1]["content"]
+    assert asked.endswith(f"Earlier question (already answered): {history[0][0]}\nQuestion: {follow_up}")
 
 
 @pytest.mark.parametrize(
