@@ -27,7 +27,8 @@ _WORD = re.compile(r"[^\W\d_]+")
 
 
 @cache
-def _identifier() -> LanguageIdentifier:
+def identifier() -> LanguageIdentifier:
+    """The model, read once (about a second): the app reads it while the answer model loads."""
     return LanguageIdentifier.from_model_file(MODEL_FILE, norm_probs=True)
 
 
@@ -42,7 +43,7 @@ def probabilities(text: str) -> dict[str, float] | None:
     words = _plain(text)
     if sum(len(w) for w in words) < MIN_LETTERS:
         return None
-    return dict(_identifier().rank(" ".join(words)))
+    return dict(identifier().rank(" ".join(words)))
 
 
 def foreign(question: str, sentences: list[str]) -> list[bool]:

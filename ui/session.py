@@ -15,7 +15,7 @@ import time
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, replace
 
-from ask import AnswerSettings, Event, Generator, Pipeline, load_generator
+from ask import AnswerSettings, Event, Generator, Pipeline, language, load_generator
 from ask.memory import release_memory
 from config import Config
 from index import Filters, ModelUnavailable
@@ -51,7 +51,8 @@ class Service:
         self.load_error = ""
 
     def load_in_background(self) -> None:
-        """Load the default model on a thread: the page opens at once; questions wait for it."""
+        """Load the default model on a thread: the page opens at once; questions wait for it. The
+        language identifier (ask/language.py) is read beside it, so the first question does not."""
 
         def load() -> None:
             started = time.perf_counter()
@@ -65,6 +66,7 @@ class Service:
             print(next(iter(self._status_lines())), file=sys.stderr, flush=True)
 
         threading.Thread(target=load, name="model-loader", daemon=True).start()
+        threading.Thread(target=language.identifier, name="language-loader", daemon=True).start()
 
     def model_status(self) -> Iterator[str]:
         """A line for the page, every half second until the model is ready or has failed."""
