@@ -70,6 +70,17 @@ def test_abstains_when_the_articles_are_silent(pipeline: Pipeline, question: str
     assert answer.citations == [] and answer.sources
 
 
+def test_a_follow_up_is_answered_not_the_question_before_it(pipeline: Pipeline) -> None:
+    """A conversation as `python -m eval` plays it: the earlier turn answered first, then the
+    follow-up ("it" is the dialogue), which the model answers rather than the question before it
+    (README, "Answering": conversations3.jsonl, conv3-07)."""
+    first = "How did China and the UK hold their first industrial cooperation dialogue?"
+    history = [(first, pipeline.answer(first).text)]
+    answer = pipeline.answer("Which newspaper reported it?", history)
+    assert not answer.abstained and "Science and Technology Daily" in answer.text
+    assert all(Path(c.path).name.startswith("002") for c in answer.citations)
+
+
 def test_cli_json(index_dir: Path) -> None:
     result = subprocess.run(
         [sys.executable, "-m", "ask", "When does the China UK Innovation Cooperation Conference kick off?", "--json",
