@@ -37,10 +37,9 @@ def _plain(text: str) -> list[str]:
     return [w for w in _WORD.findall(text) if not w[:1].isupper()]
 
 
-def probabilities(text: str) -> dict[str, float] | None:
-    """Each language's probability (ISO 639-1 codes) for the text's uncapitalised words; None
-    when they hold fewer than `MIN_LETTERS` letters."""
-    words = _plain(text)
+def _probabilities(words: list[str]) -> dict[str, float] | None:
+    """Each language's probability (ISO 639-1 codes) for these uncapitalised words; None when
+    they hold fewer than `MIN_LETTERS` letters."""
     if sum(len(w) for w in words) < MIN_LETTERS:
         return None
     return dict(identifier().rank(" ".join(words)))
@@ -49,12 +48,13 @@ def probabilities(text: str) -> dict[str, float] | None:
 def foreign(question: str, sentences: list[str]) -> list[bool]:
     """For each sentence: is it in another language than both the question's and the one most
     of the sentences' (judged) letters are in? A sentence too short to judge never is."""
-    judged = [probabilities(s) for s in sentences]
+    words = [_plain(s) for s in sentences]
+    judged = [_probabilities(w) for w in words]
     letters: Counter[str] = Counter()
-    for sentence, p in zip(sentences, judged, strict=True):
+    for w, p in zip(words, judged, strict=True):
         if p:
-            letters[max(p, key=p.__getitem__)] += sum(len(w) for w in _plain(sentence))
+            letters[max(p, key=p.__getitem__)] += sum(len(x) for x in w)
     expected = {letters.most_common(1)[0][0]} if letters else set()
-    if asked := probabilities(question):
+    if asked := _probabilities(_plain(question)):
         expected.add(max(asked, key=asked.__getitem__))
     return [bool(p and expected) and all(p.get(lang, 0.0) < MIN_PROBABILITY for lang in expected) for p in judged]

@@ -62,7 +62,7 @@ class Pipeline:
         standalone, earlier = self.condense(question, history) if history else (question, None)
         # What the model is asked: a follow-up searched with the question before it is asked alone,
         # that question shown apart (else it answers the earlier question again).
-        asked = (question, earlier) if earlier else (standalone, None)
+        asked = question if earlier else standalone
         sentences, sources, passages = gather(standalone, self.retriever, self.settings, filters)
         retrieved = time.perf_counter() - started
         base = dict(question=question, standalone_question=standalone, model=self.generator.name)
@@ -83,7 +83,7 @@ class Pipeline:
         if asks_yes_no and (shares := self._weigh(standalone, shown)):
             yield from self._yes_or_no(base, standalone, shares["yes"], 0.5, passages, shown, clock)
             return
-        for piece in self.generator.stream(self._messages(*asked, shown), self.settings.max_new_tokens):
+        for piece in self.generator.stream(self._messages(asked, shown, earlier), self.settings.max_new_tokens):
             first = first or time.perf_counter() - started
             raw += piece
             yield Token(len(raw))
@@ -102,14 +102,14 @@ class Pipeline:
         kept = verdict.kept + ([account] if account else [])
         text = _marked(kept)
         judged = shown + [s.passage for s in verdict.kept if s.passage not in shown]
-        p_yes = support(self.generator, self._messages(*asked, judged), " ".join(s.text for s in verdict.kept))
+        p_yes = support(self.generator, self._messages(asked, judged, earlier), " ".join(s.text for s in verdict.kept))
         timings = Timings(retrieved, preview, first, time.perf_counter() - started)
         bar = self.settings.min_support_quoted if extractive else self.settings.min_support
         if p_yes is not None and p_yes < bar:
             removed = [*verdict.removed, f"{text} (the model does not find it stated: P(yes) {p_yes:.2f})"]
             yield replace(self._abstain(base, passages, raw, removed, timings), support=p_yes)
             return
-        orders = self._orders(kept, standalone, self._messages(*asked, judged))
+        orders = self._orders(kept, standalone, self._messages(asked, judged, earlier))
         if orders:
             kept = [s for s in kept if s not in orders]
             removed = [*verdict.removed, *orders.values()]
@@ -153,7 +153,7 @@ class Pipeline:
         {"yes": P, "no": 1 - P}, or {} from a model that cannot weigh replies (it then writes)."""
         if not hasattr(self.generator, "choose"):
             return {}
-        messages = self._messages(question, None, shown)
+        messages = self._messages(question, shown)
         messages[-1]["content"] += "\n\n" + render("yes_no")
         return self.generator.choose(messages, ["yes", "no"])
 
@@ -203,7 +203,7 @@ class Pipeline:
             return rewritten, None
         return with_previous(history[-1][0], question), history[-1][0]
 
-    def _messages(self, question: str, earlier: str | None, passages: list[Passage]) -> list[dict[str, str]]:
+    def _messages(self, question: str, passages: list[Passage], earlier: str | None = None) -> list[dict[str, str]]:
         first: dict[str, int] = {}  # document id -> number of its first passage: one header per article
         quoted = []
         for p in passages:
