@@ -80,7 +80,7 @@ class Pipeline:
             p_yes = combined(checked, self.settings.claims_rule)
             yield from self._yes_or_no(base, standalone, p_yes, self.settings.min_claims, given, cited, clock)
             return
-        if asks_yes_no and (shares := self._weigh(standalone, shown)):
+        if asks_yes_no and (shares := self._weigh(asked, shown, earlier)):
             yield from self._yes_or_no(base, standalone, shares["yes"], 0.5, passages, shown, clock)
             return
         for piece in self.generator.stream(self._messages(asked, shown, earlier), self.settings.max_new_tokens):
@@ -148,12 +148,13 @@ class Pipeline:
                     break
         return cut
 
-    def _weigh(self, question: str, shown: list[Passage]) -> dict[str, float]:
+    def _weigh(self, question: str, shown: list[Passage], earlier: str | None = None) -> dict[str, float]:
         """A yes/no question put to the model with a one-word reply, weighed rather than written:
-        {"yes": P, "no": 1 - P}, or {} from a model that cannot weigh replies (it then writes)."""
+        {"yes": P, "no": 1 - P}, or {} from a model that cannot weigh replies (it then writes).
+        A follow-up is weighed as it would be asked: alone, the `earlier` question shown apart."""
         if not hasattr(self.generator, "choose"):
             return {}
-        messages = self._messages(question, shown)
+        messages = self._messages(question, shown, earlier)
         messages[-1]["content"] += "\n\n" + render("yes_no")
         return self.generator.choose(messages, ["yes", "no"])
 

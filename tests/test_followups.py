@@ -46,6 +46,31 @@ def test_a_follow_up_rewritten_into_a_statement_is_not_used(retriever) -> None:
     assert asked.endswith(f"Earlier question (already answered): {history[0][0]}\nQuestion: {follow_up}")
 
 
+def test_a_yes_no_follow_up_is_weighed_as_it_would_be_asked(retriever) -> None:
+    """A yes/no follow-up whose rewrite is refused is weighed alone, the question before it shown
+    apart as already answered (not the two questions run together)."""
+
+    def script(m):
+        return "He signed it in London.\n"  # a statement, not a question: the rewrite is refused
+
+    weighed = []
+
+    def judge(m):
+        weighed.append(m[-1]["content"])
+        return 0.2
+
+    history = [("Who signed the 2017 science and innovation memorandum for the UK?", "Jo Johnson [1].")]
+    model = ScriptedModel(script, judge)
+    follow_up = "Did he sign it in Beijing?"
+    answer = Pipeline(retriever, model, Config().answer).answer(follow_up, history=history)
+    assert answer.standalone_question == f"{history[0][0]} {follow_up}"
+    assert weighed and weighed[0].endswith(
+        f"Earlier question (already answered): {history[0][0]}\nQuestion: {follow_up}\n\n"
+        "Answer with one word: yes or no."
+    )
+    assert answer.text.startswith("No") or answer.abstained
+
+
 @pytest.mark.parametrize(
     ("follow_up", "rewritten", "kept"),
     [
