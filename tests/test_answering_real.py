@@ -81,6 +81,17 @@ def test_a_follow_up_is_answered_not_the_question_before_it(pipeline: Pipeline) 
     assert all(Path(c.path).name.startswith("002") for c in answer.citations)
 
 
+def test_a_yes_no_follow_up_can_be_answered_no(pipeline: Pipeline) -> None:
+    """A yes/no follow-up weighed alone, the question before it shown apart: the dialogue was held
+    by video link, so "Was it held in person?" is answered no (README, "Answering":
+    conversations5.jsonl, conv5-11; "Yes" while the two questions were weighed run together)."""
+    first = "When was the first China-UK industrial cooperation dialogue held?"
+    history = [(first, pipeline.answer(first).text)]
+    answer = pipeline.answer("Was it held in person?", history)
+    assert not answer.abstained and answer.text.startswith("No")
+    assert all(Path(c.path).name.startswith("002") for c in answer.citations)
+
+
 def test_cli_json(index_dir: Path) -> None:
     result = subprocess.run(
         [sys.executable, "-m", "ask", "When does the China UK Innovation Cooperation Conference kick off?", "--json",
