@@ -29,7 +29,7 @@ from config import Config
 from console import quiet_libraries
 from eval.benchmark import BenchmarkMissing, benchmark_retriever, load_queries, require
 from eval.multihop import spread
-from eval.scoring import GoldFormatError, contains_answer, load_gold, normalize
+from eval.scoring import YES_NO, GoldFormatError, contains_answer, load_gold, normalize
 from index import (
     CorpusEmpty,
     Embedder,
@@ -42,7 +42,6 @@ from index import (
 )
 
 Asked = tuple[str, str, tuple[str, ...]]  # id, the question as searched, its gold answers
-YES_NO = ("yes", "no")  # gold answers that any passage would "contain" by chance: left out
 
 
 def shown_has_answer(question: str, answers: tuple[str, ...], retriever: Retriever, settings: AnswerSettings) -> dict:

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from ask import ABSTAIN_TEXT, Answer, Timings
-from eval.scoring import Gold, GoldFormatError, load_gold, verifier_table
+from ask import ABSTAIN_TEXT, Answer, Citation, Timings
+from eval.scoring import Gold, GoldFormatError, good_citations, load_gold, verifier_table
 
 ASKED = Timings(0.1, 0.1, 0.5, 1.0)
 
@@ -39,6 +39,26 @@ def test_the_verifier_table_by_hand() -> None:
     assert figures["draft_accuracy"] == pytest.approx(3 / 8)
     assert figures["verifier_keeps_right"] == pytest.approx(2 / 3)
     assert figures["verifier_cuts_wrong"] == pytest.approx(3 / 5)
+
+
+def cited(path: str, passage: str) -> Citation:
+    return Citation(
+        1, "d", "T", None, None, f"/articles/{path}", None, 0, len(passage), passage, passage, 0, len(passage)
+    )
+
+
+def test_a_citation_is_good_where_its_passage_holds_the_answer_in_a_gold_source() -> None:
+    trade = answer("$680 million [1]", "$680 million [1]")
+    trade.citations.extend(
+        [cited("a.txt", "Trade reached $680 million."), cited("a.txt", "Investment was $220 million."),
+         cited("b.txt", "Trade reached $680 million.")]
+    )  # fmt: skip
+    assert good_citations(trade, TRADE) == [True, False, False]
+    # A yes or no is written in no passage (and "no" in many by chance): the gold source decides.
+    held = Gold("y", "Was it held by video link?", ("yes",), ("a.txt",), False)
+    yes = answer("Yes. [1] [2]", "Yes")
+    yes.citations.extend([cited("a.txt", "It was held via video link."), cited("b.txt", "There was no video.")])
+    assert good_citations(yes, held) == [True, False]
 
 
 def test_a_conversation_record_keeps_its_earlier_turns(tmp_path: Path) -> None:
