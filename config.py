@@ -93,6 +93,11 @@ class Config:
         # question's numbers count with its names, 3/8 refused 3.8% and caught 73.1%, and the tool
         # chose 4/9: 2.0% refused (34 of 1,705), 71.7% caught (152 of 212)
         max_unnamed=4 / 9,
+        # a follow-up whose rewrite is refused is asked alone when its best sentence, searched
+        # alone, scores this much: the 95th percentile over the 177 follow-ups of the seven older
+        # follow-up gold files (10 reach it), reached by 157 of 342 questions that stand alone
+        # (single-turn gold questions and first turns; AUC 0.86). No model; README "Answering"
+        min_alone=1.0,
         # `python -m eval.calibrate_claims` (70 MultiHop-RAG dev yes/no queries naming two or more
         # publishers, drawn outside the 120 of `eval.multihop --sample 120`; Intel Xeon, 2 cores):
         # the mean P(yes) of the split claims tells gold yes from gold no with AUC 0.75, the whole

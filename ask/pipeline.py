@@ -194,15 +194,24 @@ class Pipeline:
     def condense(self, question: str, history: History) -> tuple[str, str | None]:
         """The follow-up rewritten to stand alone, from the last few turns, and None. The rewrite
         must still be a question that asks what the follow-up asks (its question word kept: a
-        what-question stays a what-question); otherwise the follow-up is searched and checked
-        together with the question before it, returned with that earlier question."""
+        what-question stays a what-question); otherwise the follow-up itself when it stands alone
+        (`_stands_alone`: a change of subject), else the follow-up searched and checked together
+        with the question before it, returned with that earlier question."""
         turns = "\n".join(f"User: {q}\nAssistant: {a}" for q, a in list(history)[-3:])
         prompt = render("condense", history=turns, question=question)
         lines = "".join(self.generator.stream([{"role": "user", "content": prompt}], 60)).strip().splitlines()
         rewritten = lines[0].strip() if lines else ""
         if still_asks(question, rewritten):
             return rewritten, None
+        if self._stands_alone(question):
+            return question, None
         return with_previous(history[-1][0], question), history[-1][0]
+
+    def _stands_alone(self, question: str) -> bool:
+        """Does the question, searched alone, find a sentence as good as a question that stands
+        alone does (`alone_score` at least `min_alone`)? A second question that changes the
+        subject does; one that leans on the turn before ("When was it held?") rarely does."""
+        return alone_score(question, self.retriever, self.settings) >= self.settings.min_alone
 
     def _messages(self, question: str, passages: list[Passage], earlier: str | None = None) -> list[dict[str, str]]:
         first: dict[str, int] = {}  # document id -> number of its first passage: one header per article
@@ -234,6 +243,12 @@ def gather(
         max(settings.max_passages, len(sources)), settings.passage_tokens,
     )  # fmt: skip
     return sentences, sources, passages
+
+
+def alone_score(question: str, retriever: Retriever, settings: AnswerSettings) -> float:
+    """The score of the question's best sentence, searched alone (0 when nothing is found)."""
+    sentences = score_sentences(question, retriever.search(question, k=settings.top_k), retriever.embedder)
+    return sentences[0].score if sentences else 0.0
 
 
 def with_previous(previous: str, follow_up: str) -> str:

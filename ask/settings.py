@@ -23,6 +23,7 @@ class AnswerSettings:
     min_claims: float = 0.3289  # the claims' P(yes), combined, for "yes" (eval.calibrate_claims)
     claims_rule: str = "mean"  # how the claims' P(yes) are combined: "mean" or "min" (ask.claims.RULES)
     max_unnamed: float = 4 / 9  # share of the numbers and names a question gives the articles may lack
+    min_alone: float = 1.0  # a follow-up whose best sentence, searched alone, scores this much stands alone
 
     def judged(self, min_support: float | None) -> AnswerSettings:
         """These settings with one judge threshold for every answer (None: as they are)."""

@@ -3,6 +3,8 @@ only if the rewrite still asks what the follow-up asks."""
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pytest
 
 from ask import Pipeline
@@ -69,6 +71,30 @@ def test_a_yes_no_follow_up_is_weighed_as_it_would_be_asked(retriever) -> None:
         "Answer with one word: yes or no."
     )
     assert answer.text.startswith("No.") and not answer.abstained  # P(yes) 0.2
+
+
+@pytest.mark.parametrize("min_alone", [0.0, 99.0])
+def test_a_follow_up_that_stands_alone_is_asked_alone(retriever, min_alone: float) -> None:
+    """A second question that changes the subject, whose rewrite is refused, is searched and asked
+    alone when its best sentence searched alone scores `min_alone` or more; otherwise it is
+    searched with the question before it, that question shown apart."""
+
+    def script(m):
+        if "Rewrite the last question" in m[-1]["content"]:
+            return "AstraZeneca planned to promote the internet of things.\n"  # refused: a statement
+        return f"The fund has supported 460 collaborative projects [{number_of(m, '460')}]."
+
+    history = [("What did AstraZeneca plan to promote in Hunan?", "The internet of things in health [1].")]
+    follow_up = "How many collaborative projects has the China-UK Research and Innovation Partnership Fund supported?"
+    model = ScriptedModel(script)
+    settings = replace(Config().answer, min_alone=min_alone)
+    answer = Pipeline(retriever, model, settings).answer(follow_up, history=history)
+    asked = model.prompts[1][-1]["content"]
+    if min_alone == 0.0:
+        assert answer.standalone_question == follow_up and "Earlier question" not in asked
+    else:
+        assert answer.standalone_question == f"{history[0][0]} {follow_up}" and "Earlier question" in asked
+    assert "460" in answer.text
 
 
 @pytest.mark.parametrize(

@@ -45,6 +45,17 @@ def test_calibrate_names(home: Path) -> None:
     assert "multihop-dev: at 0.4444 refuses" in done.stdout
 
 
+def test_calibrate_alone(home: Path) -> None:
+    out = home / "alone"
+    done = run(home, "-m", "eval.calibrate_alone", "--out", str(out))
+    figures = json.loads(done.stdout.strip().splitlines()[-1])
+    assert figures["current_min_alone"] == Config().answer.min_alone and 0 <= figures["auc"] <= 1
+    saved = json.loads((out / "alone_calibration.json").read_text())["questions"]
+    assert {q["follow_up"] for q in saved} == {True, False}
+    assert {"seeds", "conversations"} <= {q["source"] for q in saved}
+    assert "follow-ups and" in done.stdout
+
+
 def test_calibrate_claims(home: Path) -> None:
     """On a benchmark of yes/no queries naming two publishers each (its own cache: another corpus)."""
     bench = home / "claims-bench"
