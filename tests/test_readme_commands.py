@@ -38,6 +38,7 @@ TESTED = {
     "-m eval.injections",
     "-m eval.calibrate_news",
     "-m eval.calibrate_names",
+    "-m eval.calibrate_alone",
     "-m eval.calibrate_claims",
     "-m eval.context",
 }
