@@ -92,6 +92,19 @@ def test_a_yes_no_follow_up_can_be_answered_no(pipeline: Pipeline) -> None:
     assert all(Path(c.path).name.startswith("002") for c in answer.citations)
 
 
+def test_a_second_question_on_another_subject_is_answered_alone(pipeline: Pipeline) -> None:
+    """A second question that changes the subject retrieves as well alone as a first question, so
+    it is searched and asked alone (README, "Answering": conversations6.jsonl, conv6-16; "The
+    articles don't say" while it was searched with, and asked beside, the question before it)."""
+    first = "What did AstraZeneca plan to promote in Hunan?"
+    history = [(first, pipeline.answer(first).text)]
+    answer = pipeline.answer(
+        "How many collaborative projects has the China-UK Research and Innovation Partnership Fund supported?", history
+    )
+    assert not answer.abstained and "460" in answer.text
+    assert all(Path(c.path).name.startswith("003") for c in answer.citations)
+
+
 def test_cli_json(index_dir: Path) -> None:
     result = subprocess.run(
         [sys.executable, "-m", "ask", "When does the China UK Innovation Cooperation Conference kick off?", "--json",
