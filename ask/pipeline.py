@@ -235,8 +235,7 @@ def gather(
 ) -> tuple[list[Sentence], list[tuple[str, str]], list[Passage]]:
     """The question's retrieved sentences (best first), the sources it names (two or more, else
     none) and the passages selected for the answer: what the model and the verifier are given."""
-    hits = retriever.search(question, k=settings.top_k, filters=filters)
-    sentences = score_sentences(question, hits, retriever.embedder)
+    sentences = retrieved(question, retriever, settings, filters)
     sources = named_sources(question, retriever)
     passages = select_passages(
         covering(sentences, sources), retriever.embedder.count_tokens,
@@ -245,9 +244,16 @@ def gather(
     return sentences, sources, passages
 
 
+def retrieved(
+    question: str, retriever: Retriever, settings: AnswerSettings, filters: Filters | None = None
+) -> list[Sentence]:
+    """The sentences of the question's retrieved chunks, scored against it, best first."""
+    return score_sentences(question, retriever.search(question, k=settings.top_k, filters=filters), retriever.embedder)
+
+
 def alone_score(question: str, retriever: Retriever, settings: AnswerSettings) -> float:
     """The score of the question's best sentence, searched alone (0 when nothing is found)."""
-    sentences = score_sentences(question, retriever.search(question, k=settings.top_k), retriever.embedder)
+    sentences = retrieved(question, retriever, settings)
     return sentences[0].score if sentences else 0.0
 
 
