@@ -26,6 +26,11 @@ _WORD = re.compile(r"[a-z0-9]+(?:&[a-z0-9]+)*")
 def names(text: str) -> set[str]:
     """Runs of capitalised words, lowercased, a possessive dropped from the last word
     ("Hunan's" -> "hunan")."""
+    return set(names_in_order(text))
+
+
+def names_in_order(text: str) -> list[str]:
+    """`names`, in the order the text first writes them."""
     runs, current = [], []
     for m in re.finditer(r"[\w'&.-]+|[^\w\s]", text.replace("’", "'")):
         word = m.group().strip(".'")
@@ -35,7 +40,7 @@ def names(text: str) -> set[str]:
             runs.append(current)
             current = []
     runs.append(current)
-    return {re.sub(r"['’]s$", "", " ".join(run)).lower() for run in runs if run}
+    return list(dict.fromkeys(re.sub(r"['’]s$", "", " ".join(run)).lower() for run in runs if run))
 
 
 def given_names(question: str) -> set[str]:

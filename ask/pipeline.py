@@ -87,7 +87,7 @@ class Pipeline:
             first = first or time.perf_counter() - started
             raw += piece
             yield Token(len(raw))
-        verdict = self.verifier.verify(raw, passages, standalone)
+        verdict = self.verifier.verify(raw, passages, standalone, several_sources=bool(sources))
         extractive = not verdict.abstained and not verdict.kept
         if extractive:  # the model's sentences were all cut: quote the best passage sentence instead
             verdict = replace(self.verifier.extract(sentences, passages, standalone), removed=verdict.removed)

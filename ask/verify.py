@@ -4,11 +4,13 @@ A sentence is supported by a passage when every number and name in it appears in
 its title, date and publisher, or the question itself; names in any of their forms, ask/names.py;
 the article's date only as a whole date, "August 5, 2019", never a year or day of it alone),
 nearly all its other words are in the passage or the question, and its embedding is close to one
-of the passage's sentences. The question's words never count against it: a right answer is not
-cut for repeating how it was asked. A citation that fails is re-pointed to a passage that supports
-the sentence; a sentence nothing supports is removed. Markers that point at no passage never
-survive. Whether a passage sentence reports news or gives the model an order is the model's
-judgement, asked of the sentences an answer's facts come from (`fact_sentences`, ask/judge.py).
+of the passage's sentences. The question's words never count against it: a right answer is not cut
+for repeating how it was asked, but a sentence whose subject is a name the question gives must
+cite an article that names it (`unbound_names`), unless the question names several sources. A
+citation that fails is re-pointed to a passage that supports the sentence; a sentence nothing
+supports is removed. Markers that point at no passage never survive. Whether a passage sentence
+reports news or gives the model an order is the model's judgement, asked of the sentences an
+answer's facts come from (`fact_sentences`, ask/judge.py).
 
 Whether the supported sentences answer the question is checked on the facts it asks for (a
 number, a date, a name, a place; yes or no only to a yes/no question) and on the question's own
@@ -25,7 +27,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from ask.facts import FRAMING, answers_kind, numbers, offers_choice, yes_no
-from ask.names import given_names, mentioned, names, present
+from ask.names import given_names, mentioned, name_words, names, names_in_order, present
 from ask.passages import Passage, Sentence, passage_of
 from index import Embedder
 from index.lexical import tokenize
@@ -96,10 +98,13 @@ class Verifier:
         self.min_overlap = min_overlap
         self.max_unnamed = max_unnamed  # share of the question's numbers and names the articles shown may lack
 
-    def check(self, claim: str, vectors: np.ndarray, passage: Passage, question: str) -> tuple[Sentence | None, str]:
+    def check(
+        self, claim: str, vectors: np.ndarray, passage: Passage, question: str, several_sources: bool = False
+    ) -> tuple[Sentence | None, str]:
         """The passage sentence that supports `claim`, or None and the reason it does not.
         `vectors` embed the claim, and the question with the claim (a bare "2015" means nothing
-        alone)."""
+        alone). A question about `several_sources` (two or more publishers or dates it names) is
+        about several articles, so its names are not held to the one a claim cites."""
         evidence = passage.sentences
         # The article's date backs that date written whole ("August 5, 2019"), never a part of it:
         # "founded in 2019" is not in an article dated 2019-04-01. The checks below read the rest.
@@ -110,6 +115,8 @@ class Verifier:
         # Names must be in the passage; the question's own names are checked for the whole answer.
         if not all(present(n, local) for n in names(rest) - names(question)):
             return None, "a name is not in the passage"
+        if not several_sources and (unbound := unbound_names(rest, question, passage.document)):
+            return None, f"its article never names {', '.join(unbound)}"
         # Its other words must come from the passage or the question (a few may not: wording).
         words = {w for w in tokenize([rest])[0] if not w[:1].isdigit()} - FRAMING  # numbers: checked above
         known = set(tokenize([local])[0]) | set(tokenize([question])[0])
@@ -120,7 +127,7 @@ class Verifier:
             return None, "it says something else than the passage"
         return evidence[int(np.argmax(similarity[0]))], ""
 
-    def verify(self, answer: str, passages: list[Passage], question: str) -> Verdict:
+    def verify(self, answer: str, passages: list[Passage], question: str, several_sources: bool = False) -> Verdict:
         claims = parse_claims(answer)
         if claims and all(ABSTAIN_PATTERNS.search(c.text) for c in claims):
             return Verdict([], [], abstained=True)
@@ -135,7 +142,7 @@ class Verifier:
             cited = [by_number[n] for n in claim.cited if n in by_number]
             reasons = []
             for passage in cited + [p for p in passages if p not in cited]:
-                quote, reason = self.check(claim.text, vector, passage, question)
+                quote, reason = self.check(claim.text, vector, passage, question, several_sources)
                 if quote is not None:
                     kept.append(Supported(claim.text, passage, quote))
                     break
@@ -186,6 +193,28 @@ def unnamed_given(question: str, evidence: str) -> tuple[list[str], int]:
     given_numbers, given = numbers(question), given_names(question)
     absent = sorted(given_numbers - numbers(evidence)) + sorted(n for n in given if not mentioned(n, evidence))
     return absent, len(given_numbers) + len(given)
+
+
+def unbound_names(claim: str, question: str, document: Document) -> list[str]:
+    """The claim's subject, when it is a name the question gives and the cited article (its text
+    and header) never names it; [] otherwise. The subject is the first name the claim writes: a
+    sentence says its facts of it ("BBK signed with Liu Xiaoming…" for "With which UK company did
+    BBK sign?"), and a passage from an article that never names it cannot say them, however well
+    its other words match; names later in the sentence are its setting ("…at the summit in
+    London") and are checked, as the question's, for the whole answer. A name of several words is
+    also named by any one of them written as a name ("Xu, the governor, said…" names Governor Xu
+    Dazhe: news names a person again by one part of the name). Never for a question that offers
+    alternatives ("Which came first, the summit or the conference?"): the answer names them all."""
+    subject = next(iter(names_in_order(claim)), None)
+    if subject is None or offers_choice(question):
+        return []
+    given = [n for n in given_names(question) if mentioned(n, subject) or mentioned(subject, n)]
+    article = text_of([document])
+    written = {w for n in names(article) for w in name_words(n)}
+    return sorted(
+        n for n in given
+        if not mentioned(n, article) and not (len(name_words(n)) > 1 and written & set(name_words(n)))
+    )  # fmt: skip
 
 
 def restates(claim: str, question: str) -> bool:

@@ -9,7 +9,7 @@ from ask.sources import named_sources
 from config import Config
 from index import build_index, open_retriever
 from tests.conftest import SEEDS
-from tests.fakes import FakeEmbedder, ScriptedModel
+from tests.fakes import FakeEmbedder, ScriptedModel, number_of
 
 BOTH = "Did both China Daily and Science and Technology Daily report on new energy vehicles?"
 
@@ -34,6 +34,30 @@ def test_each_named_source_gets_a_passage_shown_to_the_model(retriever) -> None:
     shown = model.prompts[0][-1]["content"]
     assert "China Daily" in shown and "Science and Technology Daily" in shown
     assert {c.publisher for c in answer.citations} == {"China Daily", "Science and Technology Daily"}
+
+
+def test_a_claim_may_name_every_source_the_question_names(retriever) -> None:
+    """A question about several named sources is about several articles: the claim that names
+    them all cites one of them, and the other publisher's name is not held against it (a question
+    naming one source holds its names to the article cited: ask/verify.unbound_names)."""
+
+    def reply(m: list[dict]) -> str:
+        said = "Kwasi Kwarteng and Hunan companies are exploring cooperation with the UK, China Daily and"
+        return f"{said} Science and Technology Daily say [{number_of(m, '| China Daily')}]."
+
+    question = "What did China Daily and Science and Technology Daily say about Kwasi Kwarteng?"
+    answer = Pipeline(retriever, ScriptedModel(reply), Config().answer).answer(question)
+    assert not answer.abstained and answer.text.startswith("Kwasi Kwarteng and Hunan companies are exploring")
+    assert [c.publisher for c in answer.citations] == ["China Daily"]  # which never names Kwasi Kwarteng
+    one = "What did China Daily say about Kwasi Kwarteng?"  # one source: its article must name him
+
+    def one_reply(m: list[dict]) -> str:  # the words of China Daily's passage, said of Kwasi Kwarteng
+        number = number_of(m, "| China Daily")
+        text = m[-1]["content"].split(f"[{number}] ")[1].split("\n")[1]
+        return f"Kwasi Kwarteng: {text.split('. ')[0].rstrip('.')} [{number}]."
+
+    alone = Pipeline(retriever, ScriptedModel(one_reply), Config().answer).answer(one)
+    assert "its article never names kwasi kwarteng" in alone.removed[0]
 
 
 def test_a_yes_no_question_is_weighed_and_cited_to_every_source(retriever) -> None:
