@@ -70,6 +70,17 @@ def test_abstains_when_the_articles_are_silent(pipeline: Pipeline, question: str
     assert answer.citations == [] and answer.sources
 
 
+def test_a_claim_is_not_backed_by_an_article_that_never_names_its_subject(pipeline: Pipeline) -> None:
+    """Kwasi Kwarteng spoke at the industrial dialogue (Science and Technology Daily), not to China
+    Daily; the model's "Kwasi Kwarteng told China Daily that Hunan is 'leaping ahead with the
+    times'" cites a China Daily article that never names him, and is cut (README, "Answering":
+    attribution.jsonl, attr-u05; answered while a question's names were held only to the answer's
+    articles together)."""
+    answer = pipeline.answer("What did Kwasi Kwarteng tell China Daily about Hunan?")
+    assert answer.abstained and answer.text == "The articles don't say."
+    assert any("its article never names kwasi kwarteng" in r for r in answer.removed)
+
+
 def test_a_follow_up_is_answered_not_the_question_before_it(pipeline: Pipeline) -> None:
     """A conversation as `python -m eval` plays it: the earlier turn answered first, then the
     follow-up ("it" is the dialogue), which the model answers rather than the question before it
