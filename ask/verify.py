@@ -209,6 +209,8 @@ def unbound_names(claim: str, question: str, document: Document) -> list[str]:
     if subject is None or offers_choice(question):
         return []
     given = [n for n in given_names(question) if mentioned(n, subject) or mentioned(subject, n)]
+    if not given:
+        return []
     article = text_of([document])
     written = {w for n in names(article) for w in name_words(n)}
     return sorted(
