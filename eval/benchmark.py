@@ -48,6 +48,14 @@ def benchmark_retriever(corpus: Path, embedder: Embedder, config: Config, index_
     return open_retriever(index_dir, embedder, config.search)
 
 
+def library_retriever(embedder: Embedder, config: Config, index_dir: Path | None = None) -> Retriever:
+    """The library (`config.articles_dir`, the seed articles the gold files ask about) indexed
+    quietly, incrementally, in `index_dir` (default `config.index_dir`) and opened for search."""
+    index_dir = index_dir or config.index_dir
+    build_index([config.articles_dir], index_dir, embedder, config.chunk_tokens, config.overlap_sentences)
+    return open_retriever(index_dir, embedder, config.search)
+
+
 def load_queries(benchmark_dir: Path, split: str, include_null: bool = False) -> list[Query]:
     if split not in ("dev", "test"):
         raise ValueError(f"unknown split {split!r}: use dev or test")

@@ -19,8 +19,9 @@ from pathlib import Path
 from ask.pipeline import alone_score
 from config import Config
 from console import quiet_libraries
+from eval.benchmark import library_retriever
 from eval.scoring import load_gold
-from index import build_index, load_embedder, open_retriever
+from index import load_embedder
 
 GOLD = sorted((Path(__file__).resolve().parent / "gold").glob("*.jsonl"))
 
@@ -56,8 +57,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"error: {err}", file=sys.stderr)
         return 2
     embedder = load_embedder(config.embedder, config.cache_dir)
-    build_index([config.articles_dir], config.index_dir, embedder, config.chunk_tokens, config.overlap_sentences)
-    library = open_retriever(config.index_dir, embedder, config.search)
+    library = library_retriever(embedder, config)
     scored = []
     for name, gold in golds.items():
         for g in gold:

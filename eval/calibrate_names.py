@@ -26,10 +26,10 @@ from ask.settings import AnswerSettings
 from ask.verify import text_of, unnamed_given
 from config import Config
 from console import quiet_libraries
-from eval.benchmark import BenchmarkMissing, benchmark_retriever, load_queries, require
+from eval.benchmark import BenchmarkMissing, benchmark_retriever, library_retriever, load_queries, require
 from eval.multihop import spread
 from eval.scoring import load_gold
-from index import Retriever, build_index, load_embedder, open_retriever
+from index import Retriever, load_embedder
 
 GOLD = [Path(__file__).resolve().parent / "gold" / f"{name}.jsonl" for name in ("seeds", "fresh")]
 
@@ -97,8 +97,7 @@ def main(argv: list[str] | None = None) -> int:
     embedder = load_embedder(config.embedder, config.cache_dir)
     counted = []
     if golds:
-        build_index([config.articles_dir], config.index_dir, embedder, config.chunk_tokens, config.overlap_sentences)
-        library = open_retriever(config.index_dir, embedder, config.search)
+        library = library_retriever(embedder, config)
         for name, gold in golds.items():
             counted += [count(name, g.question, g.unanswerable, library, config.answer) for g in gold if not g.before]
     try:

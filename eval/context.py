@@ -27,7 +27,7 @@ from ask.prompts import passage_header
 from ask.settings import AnswerSettings
 from config import Config
 from console import quiet_libraries
-from eval.benchmark import BenchmarkMissing, benchmark_retriever, load_queries, require
+from eval.benchmark import BenchmarkMissing, benchmark_retriever, library_retriever, load_queries, require
 from eval.multihop import spread
 from eval.scoring import YES_NO, GoldFormatError, contains_answer, load_gold, normalize
 from index import (
@@ -36,9 +36,7 @@ from index import (
     IndexProblem,
     ModelUnavailable,
     Retriever,
-    build_index,
     load_embedder,
-    open_retriever,
 )
 
 Asked = tuple[str, str, tuple[str, ...]]  # id, the question as searched, its gold answers
@@ -129,8 +127,7 @@ def _gold_reports(
     """Each gold file's report, over the seed articles indexed (incrementally) in `index_dir`."""
     if not gold:
         return {}
-    build_index([config.articles_dir], index_dir, embedder, config.chunk_tokens, config.overlap_sentences)
-    retriever = open_retriever(index_dir, embedder, config.search)
+    retriever = library_retriever(embedder, config, index_dir)
     return {path.name: report(gold_questions(path), retriever, settings) for path in gold}
 
 
