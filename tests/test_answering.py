@@ -10,10 +10,10 @@ import pytest
 from ask import ABSTAIN_TEXT, BadQuestion, Preview, Token
 from ask.passages import Passage, Sentence, leading
 from ask.prompts import MissingSlot, render
-from ask.verify import Verifier, parse_claims, unbound_names
+from ask.verify import parse_claims
 from ingest import Document
 from tests.answering import TRADE, ask
-from tests.fakes import FakeEmbedder, number_of
+from tests.fakes import number_of
 
 
 def test_right_answer_keeps_its_citation(retriever) -> None:
@@ -267,40 +267,3 @@ def test_an_article_shown_twice_has_one_header(retriever) -> None:
     assert repeated, prompt  # the trade article gives two of the passages
     firsts = [h for _, h in headers if not h.startswith("same article as [")]
     assert len(firsts) == len(set(firsts))
-
-
-def test_a_claim_about_a_name_the_question_gives_needs_an_article_that_names_it() -> None:
-    """The question's own names are not checked against the passage a claim cites (they are the
-    question's), but the article must name the one the claim says its facts of, its subject: a
-    passage about the ambassador does not say whom BBK signed with, in an article that never
-    mentions BBK."""
-    embedder = FakeEmbedder()
-    texts = {
-        "speech": "Liu Xiaoming, the Chinese ambassador to the UK, spoke at the summit.",
-        "deals": "BBK signed with Welsh Whisky at the summit. Liu Xiaoming, the Chinese ambassador to the UK, spoke.",
-    }
-    passages = []
-    for number, (name, text) in enumerate(texts.items(), start=1):
-        doc = Document(id=name, title=f"The {name}", text=text, path=name)
-        end = text.index(".") + 1 if name == "speech" else len(text)
-        vector = embedder.encode([text[:end]])[0]
-        passages.append(Passage(number, doc, (Sentence(doc, 0, end, 1.0, vector),)))
-    verifier = Verifier(embedder, 0.3, 0.8, 1.0)
-    question = "Which UK company did BBK sign with at the summit?"
-    claim = "BBK signed with Liu Xiaoming, the Chinese ambassador to the UK"
-    unbound = verifier.verify(f"{claim} [1].", passages[:1], question)
-    assert not unbound.kept and "its article never names bbk" in unbound.removed[0]
-    # the same words, cited to an article that mentions BBK, are checked as any other claim
-    bound = verifier.verify(f"{claim} [2].", passages, question)
-    assert [s.passage.number for s in bound.kept] == [2]
-    assert unbound_names("Welsh Whisky signed with BBK.", question, passages[1].document) == []
-    assert unbound_names("It signed with Welsh Whisky.", question, passages[0].document) == []  # uses no name
-    assert unbound_names("BBK and the UK side signed.", question, passages[0].document) == ["bbk"]
-    # news names a person again by one part of the name: "Xu, the governor" is Governor Xu Dazhe
-    xu = Document(id="xu", title="Hunan", text="Xu, the governor, said the province will build a cluster.", path="x")
-    assert unbound_names("Governor Xu Dazhe wants a cluster.", "What does Governor Xu Dazhe want?", xu) == []
-    assert unbound_names("BBK wants a cluster.", "What does BBK want?", xu) == ["bbk"]
-    # only the subject binds: the names after it are the sentence's setting
-    assert unbound_names("Xu spoke at the summit in London.", "Who spoke at the summit in London?", xu) == []
-    # a question that offers alternatives is answered by naming them, each from its own article
-    assert unbound_names("BBK signed before Xu spoke.", "Which came first, BBK's deal or Xu's speech?", xu) == []
