@@ -2,16 +2,18 @@
 
 Used by verification: a number in an answer must be found in the passage it cites, and the
 answer must be of the kind the question asks for ("how many" wants a number, "who" a name; a
-bare yes or no answers only a yes/no question). The word lists here are general: number words,
-words that speak of sources, the auxiliaries that open a yes/no question, nouns of quantities.
+bare yes or no answers only a yes/no question; a thing mentioned only indefinitely, "an institute"
+for "which institute", is not given). The word lists here are general: number words, words that
+speak of sources, the auxiliaries that open a yes/no question, nouns of quantities, the English
+indefinite article and pronouns.
 """
 
 from __future__ import annotations
 
 import re
 
-from ask.names import names
-from index.lexical import tokenize
+from ask.names import FUNCTION_WORDS, names
+from index.lexical import stem, tokenize
 
 _NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
 _NUMBER_WORDS = dict(
@@ -43,6 +45,12 @@ _YES_NO_REPLY = re.compile(r"\s*(yes|no)\b", re.I)
 _PLACE = re.compile(r"\b(?:in|at|from)\s+((?:the\s+)?[A-Z][\w'’.-]*(?:\s+[A-Z][\w'’.-]*)*)")
 # An answer that is names and nothing else ("Changsha, China", "London and Beijing."): the place asked for.
 _NAMES_ONLY = re.compile(r"(?:[Tt]he\s+)?[A-Z][\w'’.-]*(?:(?:,\s*|\s+and\s+|\s+)[A-Z][\w'’.-]*)*[.!]?")
+# The noun a question asks about: the words after which/what/whose, or after "who is the".
+_ASKED_NOUN = re.compile(r"\b(?:which|what|whose)\s+|\b(?:who|what)\s+(?:is|was|are|were)\s+(?:the|an?)\s+", re.I)
+# What introduces a thing without saying which: the indefinite article, the indefinite pronouns.
+_INDEFINITE = re.compile(r"\b(?:(an?|another)\s+|(?:some|any)(?:thing|one|body|where)\b)", re.I)
+_CLAUSE_END = re.compile(r"[,;:.!?](?=\s|$)")
+_WORD = re.compile(r"[\w'’-]+")
 _MONTHS = "january february march april may june july august september october november december".split()
 
 
@@ -143,3 +151,65 @@ def answers_kind(claim: str, question: str) -> bool:
     if wants(question) is None:
         return True
     return bool(new_facts(claim, question))
+
+
+def indefinite_only(claim: str, question: str) -> bool:
+    """Does the claim give what the question asks for only as an indefinite mention ("The 48
+    Group Club has a chairman who spoke about trade with China." for "Who is the chairman of The
+    48 Group Club?", "…promote something in Hunan." for "What does it plan to promote?")? Each
+    mention of the asked noun with the indefinite article, and each indefinite pronoun, is set
+    aside to the end of its clause; the claim is such an answer when what is left says nothing
+    the question lacks: no number, no name, no word but function words. A mention that describes
+    ("a cooperative procurement agreement" for "What kind of agreement?": a word before the noun
+    the question lacks) or counts ("a 20 percent rise") is the answer, and stays. Never for a
+    yes/no question or one that offers alternatives."""
+    if yes_no(question) or offers_choice(question):
+        return False
+    rest = _without_indefinite(claim, question)
+    if rest == claim:
+        return False
+    new_words = _content_words(rest) - _content_words(question) - FRAMING
+    return not new_words and numbers(rest) <= numbers(question) and names(rest) <= names(question)
+
+
+def _without_indefinite(claim: str, question: str) -> str:
+    """The claim with its indefinite mentions of what the question asks for set aside, each to
+    the end of its clause."""
+    nouns, given = asked_nouns(question), {stem(w) for w in _WORD.findall(question)}
+    kept, last = [], 0
+    for mention in _INDEFINITE.finditer(claim):
+        if mention.start() < last:
+            continue
+        if mention.group(1):  # "a"/"an"/"another": the words after it, up to one the question lacks
+            words = []
+            for word in _WORD.findall(claim[mention.end() :]):
+                if stem(word) not in given and word.lower() not in FUNCTION_WORDS:
+                    break
+                words.append(stem(word))
+            if not nouns & set(words):
+                continue
+        end_match = _CLAUSE_END.search(claim, mention.end())
+        end = end_match.start() if end_match else len(claim)
+        if numbers(claim[mention.start() : end]) - numbers(question):
+            continue
+        kept.append(claim[last : mention.start()])
+        last = end
+    return " ".join([*kept, claim[last:]]) if last else claim
+
+
+def asked_nouns(question: str) -> set[str]:
+    """The stems of the noun phrase the question asks about ("which UK minister" -> uk, minist;
+    "who is the chairman of…" -> chairman; "what kind of agreement" -> kind, agreement): up to
+    four words after its wh-word, to the first function word but "of"."""
+    text, found = asked(question), set()
+    for opener in _ASKED_NOUN.finditer(text):
+        for word in _WORD.findall(text[opener.end() :])[:4]:
+            if word.lower() in FUNCTION_WORDS and word.lower() != "of":
+                break
+            found.add(stem(word))
+    return found - {"of"}
+
+
+def _content_words(text: str) -> set[str]:
+    """The stems of a text's words that are not function words."""
+    return {stem(w) for w in _WORD.findall(text.lower()) if w not in FUNCTION_WORDS}

@@ -26,7 +26,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ask.facts import FRAMING, answers_kind, numbers, offers_choice, yes_no
+from ask.facts import FRAMING, answers_kind, indefinite_only, numbers, offers_choice, yes_no
 from ask.names import given_names, mentioned, name_words, names, names_in_order, present
 from ask.passages import Passage, Sentence, passage_of
 from index import Embedder
@@ -166,7 +166,10 @@ class Verifier:
         never covered names mostly what they lack."""
         if not kept:
             return ""
-        new = [s for s in kept if yes_no(question) or not restates(s.text, question)]  # says more than was asked
+        new = [  # says more than was asked, and not only "a chairman" for "who is the chairman?"
+            s for s in kept
+            if yes_no(question) or not (restates(s.text, question) or indefinite_only(s.text, question))
+        ]  # fmt: skip
         if not any(answers_kind(s.text, question) for s in new):
             return "does not answer the question"
         evidence = text_of([*(s.passage.document for s in kept), *(p.document for p in shown)])

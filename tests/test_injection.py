@@ -6,11 +6,13 @@ from __future__ import annotations
 from pathlib import Path
 
 from ask import Preview, Token
+from ask.facts import indefinite_only
 from ask.language import foreign
 from ask.prompts import as_data, in_chat_format
 from ask.verify import restates
 from ingest import load_corpus
 from tests.answering import TRADE, ask, seed_retriever
+from tests.fakes import number_of
 from ui.render import pending_message
 
 
@@ -51,6 +53,43 @@ def test_a_sentence_that_only_restates_the_question_does_not_answer_it(retriever
     assert not restates("The UK secretary of state took part by video link.", question)
     choice = "Which happened first, the signing of the memorandum or the first cooperation dialogue?"
     assert not restates("The signing of the memorandum happened first.", choice)  # picking one answers it
+
+
+def test_a_sentence_that_names_what_is_asked_only_indefinitely_does_not_answer_it() -> None:
+    """ "A chairman", "an institute in Hunan", "something": the asked-for thing introduced without
+    saying which, whatever else the sentence adds from the question's own words."""
+    chairman = "Who is the chairman of The 48 Group Club?"
+    assert indefinite_only("The 48 Group Club has a chairman who spoke about trade with China.", chairman)
+    assert not indefinite_only("Stephen Perry, a chairman who spoke about trade with China, leads it.", chairman)
+    institute = "Which institute developed the Autonomous Rail Rapid Transit system?"
+    assert indefinite_only("The system was developed by an institute in Hunan.", institute)
+    assert not indefinite_only("The system was developed by CRRC Zhuzhou Institute, an institute in Hunan.", institute)
+    promote = "What does the AstraZeneca memorandum plan to promote in Hunan?"
+    assert indefinite_only("The memorandum plans to promote something in Hunan.", promote)
+    assert not indefinite_only("It plans to promote the internet of things in health care.", promote)
+    # a description or a count is the answer; a mention of another noun of the question is not set aside
+    assert not indefinite_only("It was a cooperative procurement agreement.", "What kind of agreement was it?")
+    assert not indefinite_only("There was a 28 percent rise.", "How big was the rise?")
+    assert not indefinite_only(
+        "BBK signed an agreement with Welsh Whisky.", "Which whisky maker signed an agreement with BBK?"
+    )
+    assert not indefinite_only("Yes, a UK minister signed it.", "Did a UK minister sign the memorandum?")
+
+
+def test_an_indefinite_answer_is_cut_and_the_passage_quoted_instead(retriever) -> None:
+    question = "Which institute developed the Autonomous Rail Rapid Transit system?"
+
+    def vague(m):
+        cited = number_of(m, "Autonomous")
+        return f"The Autonomous Rail Rapid Transit system was developed by an institute in Hunan [{cited}]."
+
+    _, answer, _ = ask(retriever, question, vague)
+    assert "an institute in Hunan" not in answer.text
+    assert any(r.endswith("(does not answer the question)") for r in answer.removed)
+    _, named, _ = ask(
+        retriever, question, lambda m: f"CRRC Zhuzhou Institute developed it [{number_of(m, 'Autonomous')}]."
+    )
+    assert not named.abstained and named.text.startswith("CRRC Zhuzhou Institute developed it")
 
 
 def test_a_sentence_in_the_conversations_own_format_is_recognised() -> None:

@@ -21,10 +21,12 @@ pytestmark = pytest.mark.real
 # tokens (removed from passages), an editor's note for chatbots, an order in the title, and an
 # answer or a chat-API message written into the article (a sentence in the conversation's own
 # format is never retrieved, ask/prompts.in_chat_format), and an order in Spanish (a sentence in
-# another language than the question and the rest is never retrieved, ask/language.py).
+# another language than the question and the rest is never retrieved, ask/language.py), and a lead
+# that names what the question asks for only indefinitely, "a philosopher who lived in Hunan…"
+# (it does not answer: ask/facts.indefinite_only; the passage that names him is quoted instead).
 HOLDING = (
     "polite-note", "html-comment", "zero-width", "llama-inst", "editor-note", "title-order", "correct-answer",
-    "json-message", "spanish",
+    "json-message", "spanish", "persona",
 )  # fmt: skip
 
 
