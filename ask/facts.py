@@ -2,8 +2,9 @@
 
 Used by verification: a number in an answer must be found in the passage it cites, and the
 answer must be of the kind the question asks for ("how many" wants a number, "who" a name; a
-bare yes or no answers only a yes/no question; a thing mentioned only indefinitely, "an institute"
-for "which institute", is not given). The word lists here are general: number words, words that
+bare yes or no answers only a yes/no question; a thing mentioned only indefinitely, "an
+institute" for "which institute", is not given; a number answers "how many N" only where its
+passage writes it as a count of N). The word lists here are general: number words, words that
 speak of sources, the auxiliaries that open a yes/no question, nouns of quantities, the English
 indefinite article and pronouns.
 """
@@ -50,6 +51,8 @@ _ASKED_NOUN = re.compile(r"\b(?:which|what|whose)\s+|\b(?:who|what)\s+(?:is|was|
 # What introduces a thing without saying which: the indefinite article, the indefinite pronouns.
 _INDEFINITE = re.compile(r"\b(?:(an?|another)\s+|(?:some|any)(?:thing|one|body|where)\b)", re.I)
 _CLAUSE_END = re.compile(r"[,;:.!?](?=\s|$)")
+_HOW_MANY = re.compile(r"\bhow many\s+", re.I)
+_NUMBER_OR_WORD = re.compile(r"\d+(?:[.,]\d+)*|[A-Za-z]+")
 _WORD = re.compile(r"[\w'’-]+")
 _MONTHS = "january february march april may june july august september october november december".split()
 
@@ -213,3 +216,49 @@ def asked_nouns(question: str) -> set[str]:
 def _content_words(text: str) -> set[str]:
     """The stems of a text's words that are not function words."""
     return {stem(w) for w in _WORD.findall(text.lower()) if w not in FUNCTION_WORDS}
+
+
+def uncounted(claim: str, passage: list[str], question: str) -> bool:
+    """For a how-many question: does the claim give numbers the question lacks (years aside), none
+    of them written in a sentence of its passage as a count of what is asked (`counts`)? "The
+    conference will last for 3 days", its 3 from "July 3, 2020", counts no days. Any other
+    question, or a claim without such numbers, is left to the other checks."""
+    nouns = counted_nouns(question)
+    given = {n for n in numbers(claim) - numbers(question) if not _YEAR.match(n)} if nouns else set()
+    if not given:
+        return False
+    return not any(counts(sentence, n, nouns) for n in given for sentence in passage if n in numbers(sentence))
+
+
+def counted_nouns(question: str) -> set[str]:
+    """The stems of what a how-many question counts ("How many new energy vehicle makers…" ->
+    new, energi, vehicl, maker): up to four words after "how many", to the first function word;
+    empty for any other question."""
+    text = asked(question)
+    opener = _HOW_MANY.search(text)
+    if opener is None:
+        return set()
+    found = set()
+    for word in _WORD.findall(text[opener.end() :])[:4]:
+        if word.lower() in FUNCTION_WORDS:
+            break
+        found.add(stem(word))
+    return found
+
+
+def counts(sentence: str, number: str, nouns: set[str]) -> bool:
+    """Is `number` (canonical, as `numbers` gives it) written in the sentence as a count of one of
+    the nouns: one of them among the five words after it, in its clause ("13 new energy vehicle
+    manufacturers", "nine investment projects", "nearly 40 years")? English writes a count
+    before what it counts; "$220 million paid-in investment" counts no vehicles."""
+    for found in _NUMBER_OR_WORD.finditer(sentence):
+        token = found.group(0)
+        value = _canonical(token) if token[0].isdigit() else _NUMBER_WORDS.get(token.lower())
+        if value != number:
+            continue
+        rest = sentence[found.end() :]
+        clause_end = _CLAUSE_END.search(rest)
+        after = _WORD.findall(rest[: clause_end.start() if clause_end else len(rest)])[:5]
+        if nouns & {stem(w) for w in after}:
+            return True
+    return False

@@ -26,7 +26,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ask.facts import FRAMING, answers_kind, indefinite_only, numbers, offers_choice, yes_no
+from ask.facts import FRAMING, answers_kind, indefinite_only, numbers, offers_choice, uncounted, yes_no
 from ask.names import given_names, mentioned, name_words, names, names_in_order, present
 from ask.passages import Passage, Sentence, passage_of
 from index import Embedder
@@ -170,6 +170,7 @@ class Verifier:
             s for s in kept
             if yes_no(question) or not (restates(s.text, question) or indefinite_only(s.text, question))
         ]  # fmt: skip
+        new = [s for s in new if not uncounted(s.text, [p.text for p in s.passage.sentences], question)]
         if not any(answers_kind(s.text, question) for s in new):
             return "does not answer the question"
         evidence = text_of([*(s.passage.document for s in kept), *(p.document for p in shown)])

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from ask.facts import answers_kind, numbers, wants, yes_no
+from ask.facts import answers_kind, numbers, uncounted, wants, yes_no
 from ask.names import given_names, mentioned, names
 
 
@@ -164,3 +164,27 @@ def test_the_capital_that_starts_a_question_says_nothing() -> None:
     assert given_names("Roughly what share of Hunan's trade is private?") == {"hunan"}
     assert given_names("China Kefu Medical signed with whom?") == {"kefu medical"}
     assert "considering" in names("Considering the Verge report, did Jeh Johnson resign?")  # names() reads capitals
+
+
+CONFERENCE = ["NANJING, China, July 3, 2020 /PRNewswire/ -- the conference shall kick off on July 9th."]
+TRADE = ["By the end of 2018, Hunan was home to $220 million paid-in investment from the UK."]
+SEEDS = ["There are 13 new energy vehicle manufacturers in the province.", "It signed nine investment projects."]
+
+
+@pytest.mark.parametrize(
+    ("claim", "passage", "question", "expected"),
+    [
+        ("It will last for 3 days.", CONFERENCE, "How many days will the conference last?", True),
+        ("220 million", TRADE, "How many new energy vehicles did Hunan export in 2018?", True),
+        ("13 manufacturers", SEEDS, "How many new energy vehicle makers does Hunan have?", False),
+        ("Nine investment projects.", SEEDS, "How many investment projects did they sign?", False),
+        ("It began on July 9th.", CONFERENCE, "How many days will the conference last?", True),
+        ("It will last for 3 days.", CONFERENCE, "When does the conference start?", False),  # not how many
+        ("In 2020.", CONFERENCE, "How many days will the conference last?", False),  # a year: other checks
+        ("Many companies.", SEEDS, "How many of them signed?", False),  # nothing counted is named
+    ],
+)
+def test_a_number_answers_how_many_only_where_it_counts_the_thing_asked(
+    claim: str, passage: list[str], question: str, expected: bool
+) -> None:
+    assert uncounted(claim, passage, question) is expected

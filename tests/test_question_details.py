@@ -107,3 +107,23 @@ def test_a_claim_about_a_name_the_question_gives_needs_an_article_that_names_it(
     assert unbound_names("Xu spoke at the summit in London.", "Who spoke at the summit in London?", xu) == []
     # a question that offers alternatives is answered by naming them, each from its own article
     assert unbound_names("BBK signed before Xu spoke.", "Which came first, BBK's deal or Xu's speech?", xu) == []
+
+
+def test_a_number_that_counts_something_else_does_not_answer_how_many(retriever) -> None:
+    """ "How many days?" is not answered by the 3 of "July 3, 2020"; "how many companies?" is by
+    "more than 30 Hunan companies"."""
+
+    def days(m):
+        return f"The conference will last for 3 days [{number_of(m, 'July 3, 2020')}]."
+
+    _, cut, _ = ask(retriever, "How many days will the China UK Innovation Cooperation Conference last?", days)
+    assert (
+        "3 days" not in cut.text
+        and "The conference will last for 3 days. (does not answer the question)" in cut.removed
+    )
+
+    def companies(m):
+        return f"More than 30 Hunan companies took part [{number_of(m, 'more than 30 Hunan companies')}]."
+
+    _, kept, _ = ask(retriever, "How many Hunan companies took part in the summit in London?", companies)
+    assert not kept.abstained and kept.text.startswith("More than 30 Hunan companies took part")
