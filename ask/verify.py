@@ -26,9 +26,10 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ask.facts import FRAMING, answers_kind, indefinite_only, numbers, offers_choice, uncounted, yes_no
+from ask.facts import FRAMING, answers_kind, numbers, offers_choice, yes_no
 from ask.names import given_names, mentioned, name_words, names, names_in_order, present
 from ask.passages import Passage, Sentence, passage_of
+from ask.slots import gives_more
 from index import Embedder
 from index.lexical import tokenize
 from ingest import Document, split_sentences
@@ -166,11 +167,9 @@ class Verifier:
         never covered names mostly what they lack."""
         if not kept:
             return ""
-        new = [  # says more than was asked, and not only "a chairman" for "who is the chairman?"
-            s for s in kept
-            if yes_no(question) or not (restates(s.text, question) or indefinite_only(s.text, question))
-        ]  # fmt: skip
-        new = [s for s in new if not uncounted(s.text, [p.text for p in s.passage.sentences], question)]
+        new = [
+            s for s in kept if yes_no(question) or gives_more(s.text, [x.text for x in s.passage.sentences], question)
+        ]
         if not any(answers_kind(s.text, question) for s in new):
             return "does not answer the question"
         evidence = text_of([*(s.passage.document for s in kept), *(p.document for p in shown)])
@@ -223,16 +222,6 @@ def unbound_names(claim: str, question: str, document: Document) -> list[str]:
     )  # fmt: skip
 
 
-def restates(claim: str, question: str) -> bool:
-    """Does the claim only say again what the question says: no word, number or name the question
-    lacks ("A UK minister took part in the dialogue." for "Which UK minister took part in the
-    dialogue?")? Never for a question that offers alternatives: naming one of them answers it."""
-    if offers_choice(question):
-        return False
-    words = set(tokenize([claim])[0]) - set(tokenize([question])[0]) - FRAMING
-    return not words and numbers(claim) <= numbers(question) and names(claim) <= names(question)
-
-
 def fact_sentences(claim: Supported, question: str) -> list[Sentence]:
     """The sentences of the claim's passage its facts come from: its supporting sentence and
     each one holding a number or name of the claim that the question did not give."""
@@ -242,6 +231,10 @@ def fact_sentences(claim: Supported, question: str) -> list[Sentence]:
         if numbers(s.text) & new_numbers or any(present(n, s.text) for n in new_names)
     ]  # fmt: skip
     return list({(s.document.id, s.start): s for s in [claim.quote, *holding]}.values())
+
+
+def _sentences(passage: Passage) -> list[str]:
+    return [s.text for s in passage.sentences]
 
 
 def text_of(documents: Iterable[Document]) -> str:

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from ask.facts import answers_kind, numbers, uncounted, wants, yes_no
+from ask.facts import answers_kind, numbers, wants, yes_no
 from ask.names import given_names, mentioned, names
+from ask.slots import uncounted
 
 
 @pytest.mark.parametrize(
@@ -168,7 +169,7 @@ def test_the_capital_that_starts_a_question_says_nothing() -> None:
 
 CONFERENCE = ["NANJING, China, July 3, 2020 /PRNewswire/ -- the conference shall kick off on July 9th."]
 TRADE = ["By the end of 2018, Hunan was home to $220 million paid-in investment from the UK."]
-SEEDS = ["There are 13 new energy vehicle manufacturers in the province.", "It signed nine investment projects."]
+MAKERS = ["There are 13 new energy vehicle manufacturers in the province.", "It signed nine investment projects."]
 
 
 @pytest.mark.parametrize(
@@ -176,12 +177,12 @@ SEEDS = ["There are 13 new energy vehicle manufacturers in the province.", "It s
     [
         ("It will last for 3 days.", CONFERENCE, "How many days will the conference last?", True),
         ("220 million", TRADE, "How many new energy vehicles did Hunan export in 2018?", True),
-        ("13 manufacturers", SEEDS, "How many new energy vehicle makers does Hunan have?", False),
-        ("Nine investment projects.", SEEDS, "How many investment projects did they sign?", False),
+        ("13 manufacturers", MAKERS, "How many new energy vehicle makers does Hunan have?", False),
+        ("Nine investment projects.", MAKERS, "How many investment projects did they sign?", False),
         ("It began on July 9th.", CONFERENCE, "How many days will the conference last?", True),
         ("It will last for 3 days.", CONFERENCE, "When does the conference start?", False),  # not how many
         ("In 2020.", CONFERENCE, "How many days will the conference last?", False),  # a year: other checks
-        ("Many companies.", SEEDS, "How many of them signed?", False),  # nothing counted is named
+        ("Many companies.", MAKERS, "How many of them signed?", False),  # nothing counted is named
     ],
 )
 def test_a_number_answers_how_many_only_where_it_counts_the_thing_asked(

@@ -6,10 +6,9 @@ from __future__ import annotations
 from pathlib import Path
 
 from ask import Preview, Token
-from ask.facts import indefinite_only
 from ask.language import foreign
 from ask.prompts import as_data, in_chat_format
-from ask.verify import restates
+from ask.slots import indefinite_only, restates
 from ingest import load_corpus
 from tests.answering import TRADE, ask, seed_retriever
 from tests.fakes import number_of
@@ -56,8 +55,8 @@ def test_a_sentence_that_only_restates_the_question_does_not_answer_it(retriever
 
 
 def test_a_sentence_that_names_what_is_asked_only_indefinitely_does_not_answer_it() -> None:
-    """ "A chairman", "an institute in Hunan", "something": the asked-for thing introduced without
-    saying which, whatever else the sentence adds from the question's own words."""
+    """The asked-for thing introduced without saying which ("a chairman", "an institute in
+    Hunan", "something"), whatever else the sentence adds from the question's own words."""
     chairman = "Who is the chairman of The 48 Group Club?"
     assert indefinite_only("The 48 Group Club has a chairman who spoke about trade with China.", chairman)
     assert not indefinite_only("Stephen Perry, a chairman who spoke about trade with China, leads it.", chairman)

@@ -110,8 +110,8 @@ def test_a_claim_about_a_name_the_question_gives_needs_an_article_that_names_it(
 
 
 def test_a_number_that_counts_something_else_does_not_answer_how_many(retriever) -> None:
-    """ "How many days?" is not answered by the 3 of "July 3, 2020"; "how many companies?" is by
-    "more than 30 Hunan companies"."""
+    """A count answers "how many" only where it counts the thing asked: not the 3 of "July 3,
+    2020" for how many days; "more than 30 Hunan companies" for how many companies."""
 
     def days(m):
         return f"The conference will last for 3 days [{number_of(m, 'July 3, 2020')}]."
