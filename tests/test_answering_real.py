@@ -81,6 +81,15 @@ def test_a_claim_is_not_backed_by_an_article_that_never_names_its_subject(pipeli
     assert any("its article never names kwasi kwarteng" in r for r in answer.removed)
 
 
+def test_a_number_that_counts_something_else_does_not_answer_how_many(pipeline: Pipeline) -> None:
+    """No article says how many vehicles Hunan exported; the model's "220 million" is the dollars
+    of "$220 million paid-in investment", which count no vehicles, and is cut (README,
+    "Answering": fresh.jsonl, fresh-u10; answered before a count had to count the thing asked)."""
+    answer = pipeline.answer("How many new energy vehicles did Hunan export to the UK in 2018?")
+    assert answer.abstained and answer.text == "The articles don't say."
+    assert any(r.endswith("(does not answer the question)") for r in answer.removed)
+
+
 def test_a_follow_up_is_answered_not_the_question_before_it(pipeline: Pipeline) -> None:
     """A conversation as `python -m eval` plays it: the earlier turn answered first, then the
     follow-up ("it" is the dialogue), which the model answers rather than the question before it
