@@ -96,12 +96,8 @@ def asked_nouns(question: str) -> set[str]:
     """The stems of the noun phrase the question asks about ("which UK minister" -> uk, minist;
     "who is the chairman of…" -> chairman; "what kind of agreement" -> kind, agreement): up to
     four words after its wh-word, to the first function word but "of"."""
-    text, found = asked(question), set()
-    for opener in _ASKED_NOUN.finditer(text):
-        for word in _WORD.findall(text[opener.end() :])[:4]:
-            if word.lower() in FUNCTION_WORDS and word.lower() != "of":
-                break
-            found.add(stem(word))
+    text = asked(question)
+    found = {w for opener in _ASKED_NOUN.finditer(text) for w in _phrase_after(text, opener.end(), through="of")}
     return found - {"of"}
 
 
@@ -128,11 +124,15 @@ def counted_nouns(question: str) -> set[str]:
     empty for any other question."""
     text = asked(question)
     opener = _HOW_MANY.search(text)
-    if opener is None:
-        return set()
+    return _phrase_after(text, opener.end()) if opener else set()
+
+
+def _phrase_after(text: str, start: int, through: str = "") -> set[str]:
+    """The stems of up to four words of `text` from `start`, to the first function word (but
+    `through`): the noun phrase a wh-word or "how many" opens."""
     found = set()
-    for word in _WORD.findall(text[opener.end() :])[:4]:
-        if word.lower() in FUNCTION_WORDS:
+    for word in _WORD.findall(text[start:])[:4]:
+        if word.lower() in FUNCTION_WORDS and word.lower() != through:
             break
         found.add(stem(word))
     return found

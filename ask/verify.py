@@ -233,10 +233,6 @@ def fact_sentences(claim: Supported, question: str) -> list[Sentence]:
     return list({(s.document.id, s.start): s for s in [claim.quote, *holding]}.values())
 
 
-def _sentences(passage: Passage) -> list[str]:
-    return [s.text for s in passage.sentences]
-
-
 def text_of(documents: Iterable[Document]) -> str:
     """The text and header of each distinct document, joined."""
     return " ".join({d.id: f"{d.text} {_about(d)}" for d in documents}.values())
