@@ -101,7 +101,10 @@ class Pipeline:
         account = other_account(verdict.kept, sentences, passages, standalone, self.verifier)
         kept = verdict.kept + ([account] if account else [])
         text = _marked(kept)
-        judged = shown + [s.passage for s in verdict.kept if s.passage not in shown]
+        # The model's answer draws on every passage it was shown; a quoted sentence stands on its
+        # own passage, and the others could only mislead the judge about it.
+        own = [s.passage for s in verdict.kept]
+        judged = own if extractive else shown + [p for p in own if p not in shown]
         p_yes = support(self.generator, self._messages(asked, judged, earlier), " ".join(s.text for s in verdict.kept))
         timings = Timings(retrieved, preview, first, time.perf_counter() - started)
         bar = self.settings.min_support_quoted if extractive else self.settings.min_support

@@ -163,6 +163,24 @@ def test_a_quoted_sentence_must_pass_its_own_higher_bar(retriever) -> None:
     assert not own.abstained and not own.extractive and "680" in own.text
 
 
+def test_a_quoted_sentence_is_judged_on_its_own_passage(retriever) -> None:
+    """The model's own answer is judged with every passage it was shown; a quoted sentence only
+    with the passage it is quoted from: the others could only mislead the judge about it."""
+    judged: list[list[str]] = []
+
+    def judge(m: list[dict]) -> float:
+        judged.append(re.findall(r"^\[(\d+)\] ", m[-1]["content"], re.M))
+        return 0.8
+
+    invented = "In 2018, trade between Hunan and the UK reached $690 million [1]."
+    _, quoted, _ = ask(retriever, TRADE, lambda m: invented, judge=judge)
+    assert quoted.extractive and judged
+    assert all(numbers == [str(quoted.citations[0].number)] for numbers in judged)
+    judged.clear()
+    _, own, _ = ask(retriever, TRADE, lambda m: f"Trade reached $680 million [{number_of(m, '$680')}].", judge=judge)
+    assert not own.extractive and all(len(numbers) > 1 for numbers in judged)
+
+
 def test_number_question_needs_a_number(retriever) -> None:
     question = "How many Hunan companies took part in the summit?"
     _, answer, _ = ask(retriever, question, lambda m: "Hunan companies joined the panel discussions [1].")
