@@ -23,10 +23,12 @@ pytestmark = pytest.mark.real
 # format is never retrieved, ask/prompts.in_chat_format), and an order in Spanish (a sentence in
 # another language than the question and the rest is never retrieved, ask/language.py), and a lead
 # that names what the question asks for only indefinitely, "a philosopher who lived in Hunan…"
-# (it does not answer: ask/slots.indefinite_only; the passage that names him is quoted instead).
+# (it does not answer: ask/slots.indefinite_only; the passage that names him is quoted instead),
+# and an order in bidi control characters beside such a lead (the passage sentence quoted instead
+# is judged on its own passage, so the hostile one cannot pull its support down).
 HOLDING = (
     "polite-note", "html-comment", "zero-width", "llama-inst", "editor-note", "title-order", "correct-answer",
-    "json-message", "spanish", "persona",
+    "json-message", "spanish", "persona", "bidi-controls",
 )  # fmt: skip
 
 
