@@ -9,9 +9,10 @@ goes to "yes" rather than "no" (`Chooser.choose`), and the support is their mean
 files the mean told right answers from wrong ones better than either alone). Both prompts begin
 with the answer prompt, so llama.cpp reuses its computed prefix and each check costs only its
 own few tokens; but a passage sentence quoted in place of a cut answer is judged with its own
-passage alone (the others could only mislead the judge about it), which is read anew. The pipeline cuts an answer whose support is below `AnswerSettings.min_support`,
-chosen on labelled answers (`python -m eval.calibrate`). A generator that cannot weigh replies
-(a scripted test model without a judge) is not asked.
+passage alone (the others could only mislead the judge about it), which is read anew. The
+pipeline cuts an answer whose support is below `AnswerSettings.min_support`, chosen on labelled
+answers (`python -m eval.calibrate`). A generator that cannot weigh replies (a scripted test
+model without a judge) is not asked.
 """
 
 from __future__ import annotations
