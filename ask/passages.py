@@ -16,7 +16,8 @@ import numpy as np
 from ask.facts import new_details, new_facts, wants, yes_no
 from ask.language import foreign
 from ask.prompts import in_chat_format
-from index import Embedder, Hit
+from ask.settings import AnswerSettings
+from index import Embedder, Filters, Hit, Retriever
 from index.lexical import tokenize
 from ingest import Document, split_sentences
 
@@ -53,6 +54,13 @@ class Passage:
     @property
     def text(self) -> str:
         return self.document.text[self.start : self.end]
+
+
+def retrieved(
+    question: str, retriever: Retriever, settings: AnswerSettings, filters: Filters | None = None
+) -> list[Sentence]:
+    """The sentences of the question's retrieved chunks, scored against it, best first."""
+    return score_sentences(question, retriever.search(question, k=settings.top_k, filters=filters), retriever.embedder)
 
 
 def score_sentences(question: str, hits: list[Hit], embedder: Embedder) -> list[Sentence]:

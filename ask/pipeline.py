@@ -10,18 +10,18 @@ passages instead.
 
 from __future__ import annotations
 
-import re
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator
 from dataclasses import replace
 
 from ask.attribution import misattributed
 from ask.claims import Checked, check, combined, numbered, split_claims
 from ask.conflicts import other_account
-from ask.facts import WH_WORDS, yes_no
+from ask.facts import yes_no
+from ask.followups import History, condense
 from ask.generate import Generator
 from ask.judge import reports, support
-from ask.passages import Passage, Sentence, passage_of, score_sentences, select_passages, shown_passages
+from ask.passages import Passage, Sentence, passage_of, retrieved, select_passages, shown_passages
 from ask.prompts import answer_messages, passage_header, render
 from ask.settings import AnswerSettings
 from ask.sources import covering, named_sources
@@ -31,12 +31,6 @@ from index import Filters, Retriever
 
 ABSTAIN_TEXT = "The articles don't say."
 MAX_QUESTION_CHARS = 2000
-_QUESTION_WORD = re.compile(  # what a question asks for: the interrogative that opens its ask
-    rf"\b(how (?:many|much|long|old|often|far)|{WH_WORDS}"
-    r"|is|are|was|were|do|does|did|has|have|had|can|could|will|would|should)\b",
-    re.I,
-)
-History = Sequence[tuple[str, str]]  # (question, answer) pairs, oldest first
 
 
 class BadQuestion(ValueError):
@@ -59,7 +53,9 @@ class Pipeline:
     def stream(self, question: str, history: History = (), filters: Filters | None = None) -> Iterator[Event]:
         started = time.perf_counter()
         question = _check(question)
-        standalone, earlier = self.condense(question, history) if history else (question, None)
+        standalone, earlier = (
+            condense(question, history, self.generator, self.retriever, self.settings) if history else (question, None)
+        )
         # What the model is asked: a follow-up searched with the question before it is asked alone,
         # that question shown apart (else it answers the earlier question again).
         asked = question if earlier else standalone
@@ -194,28 +190,6 @@ class Pipeline:
             kept, question, self.retriever.aliases, shown
         )
 
-    def condense(self, question: str, history: History) -> tuple[str, str | None]:
-        """The follow-up rewritten to stand alone, from the last few turns, and None. The rewrite
-        must still be a question that asks what the follow-up asks (its question word kept: a
-        what-question stays a what-question); otherwise the follow-up itself when it stands alone
-        (`_stands_alone`: a change of subject), else the follow-up searched and checked together
-        with the question before it, returned with that earlier question."""
-        turns = "\n".join(f"User: {q}\nAssistant: {a}" for q, a in list(history)[-3:])
-        prompt = render("condense", history=turns, question=question)
-        lines = "".join(self.generator.stream([{"role": "user", "content": prompt}], 60)).strip().splitlines()
-        rewritten = lines[0].strip() if lines else ""
-        if still_asks(question, rewritten):
-            return rewritten, None
-        if self._stands_alone(question):
-            return question, None
-        return with_previous(history[-1][0], question), history[-1][0]
-
-    def _stands_alone(self, question: str) -> bool:
-        """Does the question, searched alone, find a sentence as good as a question that stands
-        alone does (`alone_score` at least `min_alone`)? A second question that changes the
-        subject does; one that leans on the turn before ("When was it held?") rarely does."""
-        return alone_score(question, self.retriever, self.settings) >= self.settings.min_alone
-
     def _messages(self, question: str, passages: list[Passage], earlier: str | None = None) -> list[dict[str, str]]:
         first: dict[str, int] = {}  # document id -> number of its first passage: one header per article
         quoted = []
@@ -245,34 +219,6 @@ def gather(
         max(settings.max_passages, len(sources)), settings.passage_tokens,
     )  # fmt: skip
     return sentences, sources, passages
-
-
-def retrieved(
-    question: str, retriever: Retriever, settings: AnswerSettings, filters: Filters | None = None
-) -> list[Sentence]:
-    """The sentences of the question's retrieved chunks, scored against it, best first."""
-    return score_sentences(question, retriever.search(question, k=settings.top_k, filters=filters), retriever.embedder)
-
-
-def alone_score(question: str, retriever: Retriever, settings: AnswerSettings) -> float:
-    """The score of the question's best sentence, searched alone (0 when nothing is found)."""
-    sentences = retrieved(question, retriever, settings)
-    return sentences[0].score if sentences else 0.0
-
-
-def with_previous(previous: str, follow_up: str) -> str:
-    """What a follow-up whose rewrite was refused is searched and answered as: the question before
-    it, then the follow-up."""
-    return f"{previous} {follow_up}"
-
-
-def still_asks(follow_up: str, rewritten: str) -> bool:
-    """Is `rewritten` a question asking what `follow_up` asks: it ends with a question mark and
-    keeps the follow-up's question word ("what", "who", "how many", "did"…)?"""
-    asked = _QUESTION_WORD.search(follow_up)
-    if not rewritten.endswith("?"):
-        return False
-    return asked is None or re.search(rf"\b{re.escape(asked.group().lower())}\b", rewritten.lower()) is not None
 
 
 def _check(question: str) -> str:

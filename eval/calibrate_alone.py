@@ -2,7 +2,7 @@
 
 When the model's rewrite of a follow-up is refused, the follow-up is asked alone if it retrieves
 as well alone as a question that stands alone: its best sentence, searched alone, scores at least
-`AnswerSettings.min_alone` (`ask.pipeline.alone_score`); otherwise it is searched with the question
+`AnswerSettings.min_alone` (`ask.followups.alone_score`); otherwise it is searched with the question
 before it. This needs no model. The labelled questions are the gold files' own: single-turn
 questions and the first turn of each conversation stand alone; the later turns of a conversation
 lean on the turns before. It prints how well the score tells them apart (AUC) and suggests the
@@ -16,7 +16,7 @@ import json
 import sys
 from pathlib import Path
 
-from ask.pipeline import alone_score
+from ask.followups import alone_score
 from config import Config
 from console import quiet_libraries
 from eval.benchmark import library_retriever

@@ -21,8 +21,9 @@ import sys
 from dataclasses import replace
 from pathlib import Path
 
+from ask.followups import with_previous
 from ask.passages import shown_passages
-from ask.pipeline import gather, with_previous
+from ask.pipeline import gather
 from ask.prompts import passage_header
 from ask.settings import AnswerSettings
 from config import Config

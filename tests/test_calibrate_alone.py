@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from ask.pipeline import alone_score
+from ask.followups import alone_score
 from config import Config
 from eval import calibrate_alone
 from eval.calibrate_alone import auc, quantile

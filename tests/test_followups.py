@@ -109,6 +109,6 @@ def test_a_follow_up_that_stands_alone_is_asked_alone(retriever, min_alone: floa
     ],
 )
 def test_a_rewrite_must_ask_what_the_follow_up_asks(follow_up: str, rewritten: str, kept: bool) -> None:
-    from ask.pipeline import still_asks
+    from ask.followups import still_asks
 
     assert still_asks(follow_up, rewritten) is kept
