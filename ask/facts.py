@@ -53,6 +53,50 @@ def numbers(text: str) -> set[str]:
     return found | {_NUMBER_WORDS[w] for w in re.findall(r"[a-z]+", text.lower()) if w in _NUMBER_WORDS}
 
 
+# A number's units, one spelling for each: its currency (sign or word), its scale and percent.
+_CURRENCY = {"$": "$", "us$": "$", "usd": "$", "dollar": "$", "dollars": "$", "£": "£", "pound": "£", "pounds": "£",
+             "€": "€", "euro": "€", "euros": "€", "¥": "¥", "yuan": "¥", "rmb": "¥", "yen": "¥"}  # fmt: skip
+_SCALE = {"k": "thousand", "thousand": "thousand", "m": "million", "mn": "million", "million": "million",
+          "bn": "billion", "billion": "billion", "trillion": "trillion"}  # fmt: skip
+_WITH_UNITS = re.compile(
+    r"(?:(?P<sign>US\$|\$|£|€|¥)|\b(?P<code>RMB|USD)\s?)?(?P<number>\d+(?:[.,]\d+)*)"
+    r"(?:(?P<short>k|m|mn|bn)\b|\s*(?P<scale>thousand|million|billion|trillion)\b)?"
+    r"(?:\s*(?P<percent>%|percent\b|per cent\b)|\s*(?:U\.?S\.?\s)?(?P<word>dollars?|pounds?|euros?|yuan|yen|RMB)\b)?",
+    re.I,
+)
+
+
+def quantities(text: str) -> list[tuple[str, str, str | None, str | None, bool]]:
+    """Each number of the text with its units: (as written, canonical number, currency, scale,
+    percent)."""
+    found = []
+    for m in _WITH_UNITS.finditer(text):
+        currency = m["sign"] or m["code"] or m["word"]
+        scale = m["short"] or m["scale"]
+        found.append((
+            m[0].strip(), _canonical(m["number"]), _CURRENCY[currency.lower()] if currency else None,
+            _SCALE[scale.lower()] if scale else None, m["percent"] is not None,
+        ))  # fmt: skip
+    return found
+
+
+def misread_units(claim: str, *evidence: str) -> list[str]:
+    """The numbers the claim writes with a currency, scale or percent that no evidence text writes
+    with the same scale, that currency and that percent ("$460 million" against "460 projects",
+    "$680" against "$680 million"), as the claim writes them. A bare number is left to `numbers`."""
+    written = [q for text in evidence for q in quantities(text)]
+    misread = []
+    for shown, number, currency, scale, percent in quantities(claim):
+        if (currency, scale, percent) == (None, None, False):
+            continue
+        if not any(
+            n == number and s == scale and (currency is None or c == currency) and (p or not percent)
+            for _, n, c, s, p in written
+        ):
+            misread.append(shown)
+    return misread
+
+
 def number_value(token: str) -> str | None:
     """The number one token writes, in canonical form ("1,000" -> "1000", "nine" -> "9"); None
     for any other word."""

@@ -26,7 +26,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ask.facts import FRAMING, answers_kind, numbers, offers_choice, yes_no
+from ask.facts import FRAMING, answers_kind, misread_units, numbers, offers_choice, yes_no
 from ask.names import given_names, mentioned, name_words, names, names_in_order, present
 from ask.passages import Passage, Sentence, passage_of
 from ask.slots import gives_more
@@ -113,6 +113,8 @@ class Verifier:
         local = " ".join([*(s.text for s in evidence), _about(passage.document, dated=False)])
         if not numbers(rest) <= numbers(local) | numbers(question):
             return None, "a number is not in the passage"
+        if misread := misread_units(rest, local, question):  # "$460 million" is not "460 projects"
+            return None, f"the passage does not write {', '.join(misread)}"
         # Names must be in the passage; the question's own names are checked for the whole answer.
         if not all(present(n, local) for n in names(rest) - names(question)):
             return None, "a name is not in the passage"

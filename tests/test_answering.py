@@ -53,6 +53,13 @@ def test_wrong_number_or_name_is_cut(retriever, reply: str, reason: str) -> None
     assert_quotes_a_passage_or_abstains(answer)
 
 
+def test_a_number_written_with_another_scale_is_cut(retriever) -> None:
+    """The digits are in the passage, the value is not: "$680 billion" against "$680 million"."""
+    _, answer, _ = ask(retriever, TRADE, lambda m: f"Trade reached $680 billion in 2018 [{number_of(m, '$680')}].")
+    assert "the passage does not write $680 billion" in answer.removed[0] and "billion" not in answer.text
+    assert_quotes_a_passage_or_abstains(answer)
+
+
 def assert_quotes_a_passage_or_abstains(answer) -> None:
     """After a cut: either the abstention, or the best passage sentence quoted as it stands."""
     if answer.abstained:

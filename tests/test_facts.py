@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from ask.facts import answers_kind, numbers, wants, yes_no
+from ask.facts import answers_kind, misread_units, numbers, wants, yes_no
 from ask.names import given_names, mentioned, names
 from ask.slots import uncounted
 
@@ -189,3 +189,27 @@ def test_a_number_answers_how_many_only_where_it_counts_the_thing_asked(
     claim: str, passage: list[str], question: str, expected: bool
 ) -> None:
     assert uncounted(claim, passage, question) is expected
+
+
+@pytest.mark.parametrize(
+    ("claim", "evidence", "misread"),
+    [
+        (
+            "The fund has spent $460 million.",
+            "The two sides have supported 460 collaborative projects.",
+            ["$460 million"],
+        ),
+        ("Trade reached $680.", "In 2018, trade reached $680 million.", ["$680"]),
+        ("Trade reached £680 million.", "In 2018, trade reached $680 million.", ["£680 million"]),
+        ("Its share rose to 68.1%.", "Private firms accounted for 68.1 of every 100 yuan.", ["68.1%"]),
+        ("Trade reached $680 million.", "In 2018, trade reached $680 million.", []),
+        ("Trade reached 680 million.", "In 2018, trade reached $680 million.", []),  # a currency left out
+        ("It rose 28%.", "a year-on-year increase of over 28 percent", []),  # one spelling for each
+        ("It cost $1.2bn.", "it cost 1.2 billion US dollars", []),
+        ("Volume passed RMB 310 billion.", "volume surpassed 310 billion yuan", []),
+        ("There are 13 makers, with output above 50,000 units.", "13 manufacturers, output exceeding 50,000 units", []),
+        ("It rose 1.1 percentage points.", "up 1.1 percentage points", []),  # no unit of ours: digits decide
+    ],
+)
+def test_a_number_is_held_to_its_currency_scale_and_percent(claim: str, evidence: str, misread: list[str]) -> None:
+    assert misread_units(claim, evidence) == misread
