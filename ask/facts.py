@@ -1,15 +1,18 @@
 """The checkable facts of a sentence (numbers, and names: ask/names.py) and what a question asks for.
 
-Used by verification: a number in an answer must be found in the passage it cites, and the
+Used by verification: a number in an answer must be found in the passage it cites, with the
+currency, scale and percent the answer gives it ("$460 million" is not "460 projects"), and the
 answer must be of the kind the question asks for ("how many" wants a number, "who" a name; a
 bare yes or no answers only a yes/no question; whether the thing asked for is named or
 counted, not only mentioned: ask/slots.py). The word lists here are general: number words,
-words that speak of sources, the auxiliaries that open a yes/no question, nouns of quantities.
+words that speak of sources, the auxiliaries that open a yes/no question, nouns of quantities,
+currencies and scales.
 """
 
 from __future__ import annotations
 
 import re
+from typing import NamedTuple
 
 from ask.names import names
 from index.lexical import tokenize
@@ -66,14 +69,21 @@ _WITH_UNITS = re.compile(
 )
 
 
-def quantities(text: str) -> list[tuple[str, str, str | None, str | None, bool]]:
-    """Each number of the text with its units: (as written, canonical number, currency, scale,
-    percent)."""
+class _Quantity(NamedTuple):
+    text: str  # as written
+    number: str  # canonical
+    currency: str | None
+    scale: str | None
+    percent: bool
+
+
+def _quantities(text: str) -> list[_Quantity]:
+    """Each number of the text with its units, one spelling for each."""
     found = []
     for m in _WITH_UNITS.finditer(text):
         currency = m["sign"] or m["code"] or m["word"]
         scale = m["short"] or m["scale"]
-        found.append((
+        found.append(_Quantity(
             m[0].strip(), _canonical(m["number"]), _CURRENCY[currency.lower()] if currency else None,
             _SCALE[scale.lower()] if scale else None, m["percent"] is not None,
         ))  # fmt: skip
@@ -84,16 +94,19 @@ def misread_units(claim: str, *evidence: str) -> list[str]:
     """The numbers the claim writes with a currency, scale or percent that no evidence text writes
     with the same scale, that currency and that percent ("$460 million" against "460 projects",
     "$680" against "$680 million"), as the claim writes them. A bare number is left to `numbers`."""
-    written = [q for text in evidence for q in quantities(text)]
+    written = [q for text in evidence for q in _quantities(text)]
     misread = []
-    for shown, number, currency, scale, percent in quantities(claim):
-        if (currency, scale, percent) == (None, None, False):
+    for q in _quantities(claim):
+        if (q.currency, q.scale, q.percent) == (None, None, False):
             continue
         if not any(
-            n == number and s == scale and (currency is None or c == currency) and (p or not percent)
-            for _, n, c, s, p in written
+            w.number == q.number
+            and w.scale == q.scale
+            and q.currency in (None, w.currency)
+            and (w.percent or not q.percent)
+            for w in written
         ):
-            misread.append(shown)
+            misread.append(q.text)
     return misread
 
 
