@@ -1,7 +1,8 @@
 """From retrieved chunks to the few short passages the model sees.
 
-Every sentence of the retrieved chunks is scored against the question (embedding similarity plus
-the share of the question's words it contains, with a small bonus for the chunk's search rank).
+Every sentence of the retrieved chunks is scored against the question (`retrieved`: embedding
+similarity plus the share of the question's words it contains, with a small bonus for the
+chunk's search rank).
 The best sentences are widened with their neighbours up to a token budget and become numbered
 passages: tight prompts for a slow CPU, and exact spans to cite. The model is shown the leading
 ones (`shown_passages`); the rest back the checks of its answer.
