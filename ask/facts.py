@@ -62,7 +62,7 @@ _CURRENCY = {"$": "$", "us$": "$", "usd": "$", "dollar": "$", "dollars": "$", "�
 _SCALE = {"k": "thousand", "thousand": "thousand", "m": "million", "mn": "million", "million": "million",
           "bn": "billion", "billion": "billion", "trillion": "trillion"}  # fmt: skip
 _WITH_UNITS = re.compile(
-    r"(?:(?P<sign>US\$|\$|£|€|¥)|\b(?P<code>RMB|USD)\s?)?(?P<number>\d+(?:[.,]\d+)*)"
+    rf"(?:(?P<sign>US\$|\$|£|€|¥)|\b(?P<code>RMB|USD)\s?)?(?P<number>{_NUMBER.pattern})"
     r"(?:(?P<short>k|m|mn|bn)\b|\s*(?P<scale>thousand|million|billion|trillion)\b)?"
     r"(?:\s*(?P<percent>%|percent\b|per cent\b)|\s*(?:U\.?S\.?\s)?(?P<word>dollars?|pounds?|euros?|yuan|yen|RMB)\b)?",
     re.I,
