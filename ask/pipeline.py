@@ -60,16 +60,16 @@ class Pipeline:
         # that question shown apart (else it answers the earlier question again).
         asked = question if earlier else standalone
         sentences, sources, passages = gather(standalone, self.retriever, self.settings, filters)
-        retrieved = time.perf_counter() - started
+        searched = time.perf_counter() - started
         base = dict(question=question, standalone_question=standalone, model=self.generator.name)
         if not passages or sentences[0].score < self.settings.min_evidence:
-            yield self._abstain(base, passages, "", [], Timings(retrieved, retrieved, 0.0, retrieved))
+            yield self._abstain(base, passages, "", [], Timings(searched, searched, 0.0, searched))
             return
         yield Preview(sentences[0].text, _citation(passage_of(sentences[0], passages), sentences[0]))
         preview = time.perf_counter() - started
         raw, first = "", 0.0
         shown = shown_passages(passages, sources, self.settings.passage_margin, standalone)
-        clock = (retrieved, preview, started)
+        clock = (searched, preview, started)
         asks_yes_no = yes_no(standalone)
         if asks_yes_no and (checked := self._claims(standalone, filters)):
             given, cited = numbered(passages, checked)
@@ -90,7 +90,7 @@ class Pipeline:
         if reason := misattributed(verdict.kept, standalone, self.retriever.aliases, shown):
             cut = [f"{s.text} ({reason})" for s in verdict.kept]
             verdict = replace(verdict, kept=[], removed=[*verdict.removed, *cut])
-        timings = Timings(retrieved, preview, first, time.perf_counter() - started)
+        timings = Timings(searched, preview, first, time.perf_counter() - started)
         if verdict.abstained or not verdict.kept:
             yield self._abstain(base, passages, raw, verdict.removed, timings)
             return
@@ -102,7 +102,7 @@ class Pipeline:
         own = [s.passage for s in verdict.kept]
         judged = own if extractive else shown + [p for p in own if p not in shown]
         p_yes = support(self.generator, self._messages(asked, judged, earlier), " ".join(s.text for s in verdict.kept))
-        timings = Timings(retrieved, preview, first, time.perf_counter() - started)
+        timings = Timings(searched, preview, first, time.perf_counter() - started)
         bar = self.settings.min_support_quoted if extractive else self.settings.min_support
         if p_yes is not None and p_yes < bar:
             removed = [*verdict.removed, f"{text} (the model does not find it stated: P(yes) {p_yes:.2f})"]
@@ -112,7 +112,7 @@ class Pipeline:
         if orders:
             kept = [s for s in kept if s not in orders]
             removed = [*verdict.removed, *orders.values()]
-            timings = Timings(retrieved, preview, first, time.perf_counter() - started)
+            timings = Timings(searched, preview, first, time.perf_counter() - started)
             if not kept or self._unanswered(kept, standalone, shown):
                 yield replace(self._abstain(base, passages, raw, removed, timings), support=p_yes)
                 return
@@ -170,11 +170,11 @@ class Pipeline:
         """Yes when the model's P(yes) reaches `bar`, else no; cited to every passage the model was
         shown (each named source's among them), each with its best sentence; an abstention when the
         question's own numbers or names are not in those articles. `passages` are the sources."""
-        retrieved, preview, started = clock
+        searched, preview, started = clock
         word = "Yes" if p_yes >= bar else "No"
         yield Token(len(word))
         kept = [Supported(word, p, max(p.sentences, key=lambda s: s.score)) for p in shown]
-        timings = Timings(retrieved, preview, time.perf_counter() - started, time.perf_counter() - started)
+        timings = Timings(searched, preview, time.perf_counter() - started, time.perf_counter() - started)
         reason = self._unanswered(kept, question, shown)
         if reason:
             yield self._abstain(base, passages, word, [f"{word} ({reason})"], timings)
