@@ -17,7 +17,7 @@ from typing import NamedTuple
 from ask.names import names
 from index.lexical import tokenize
 
-_NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
+NUMBER = re.compile(r"\d+(?:[.,]\d+)*")  # a number as the checks read it (digits, with , or . inside)
 _NUMBER_WORDS = dict(
     zip(
         "two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen "
@@ -52,7 +52,7 @@ _MONTHS = "january february march april may june july august september october n
 
 def numbers(text: str) -> set[str]:
     """Numbers in canonical form ("1,000" -> "1000", "06" -> "6"), number words included."""
-    found = {_canonical(n) for n in _NUMBER.findall(text)}
+    found = {_canonical(n) for n in NUMBER.findall(text)}
     return found | {_NUMBER_WORDS[w] for w in re.findall(r"[a-z]+", text.lower()) if w in _NUMBER_WORDS}
 
 
@@ -62,7 +62,7 @@ _CURRENCY = {"$": "$", "us$": "$", "usd": "$", "dollar": "$", "dollars": "$", "�
 _SCALE = {"k": "thousand", "thousand": "thousand", "m": "million", "mn": "million", "million": "million",
           "bn": "billion", "billion": "billion", "trillion": "trillion"}  # fmt: skip
 _WITH_UNITS = re.compile(
-    rf"(?:(?P<sign>US\$|\$|£|€|¥)|\b(?P<code>RMB|USD)\s?)?(?P<number>{_NUMBER.pattern})"
+    rf"(?:(?P<sign>US\$|\$|£|€|¥)|\b(?P<code>RMB|USD)\s?)?(?P<number>{NUMBER.pattern})"
     r"(?:(?P<short>k|m|mn|bn)\b|\s*(?P<scale>thousand|million|billion|trillion)\b)?"
     r"(?:\s*(?P<percent>%|percent\b|per cent\b)|\s*(?:U\.?S\.?\s)?(?P<word>dollars?|pounds?|euros?|yuan|yen|RMB)\b)?",
     re.I,

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import re
 
-from ask.facts import FRAMING, asked, is_year, number_value, numbers, offers_choice, yes_no
+from ask.facts import FRAMING, NUMBER, asked, is_year, number_value, numbers, offers_choice, yes_no
 from ask.names import FUNCTION_WORDS, names
 from index.lexical import stem, tokenize
 
@@ -26,7 +26,7 @@ _ASKED_NOUN = re.compile(r"\b(?:which|what|whose)\s+|\b(?:who|what)\s+(?:is|was|
 _INDEFINITE = re.compile(r"\b(?:(an?|another)\s+|(?:some|any)(?:thing|one|body|where)\b)", re.I)
 _CLAUSE_END = re.compile(r"[,;:.!?](?=\s|$)")
 _HOW_MANY = re.compile(r"\bhow many\s+", re.I)
-_NUMBER_OR_WORD = re.compile(r"\d+(?:[.,]\d+)*|[A-Za-z]+")
+_NUMBER_OR_WORD = re.compile(rf"{NUMBER.pattern}|[A-Za-z]+")
 _WORD = re.compile(r"[\w'’-]+")
 
 
