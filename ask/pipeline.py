@@ -68,6 +68,10 @@ class Pipeline:
         yield Preview(sentences[0].text, _citation(passage_of(sentences[0], passages), sentences[0]))
         preview = time.perf_counter() - started
         raw, first = "", 0.0
+
+        def timings() -> Timings:  # as of now: `first` is set once the model's first words arrive
+            return Timings(searched, preview, first, time.perf_counter() - started)
+
         shown = shown_passages(passages, sources, self.settings.passage_margin, standalone)
         clock = (searched, preview, started)
         asks_yes_no = yes_no(standalone)
@@ -90,9 +94,8 @@ class Pipeline:
         if reason := misattributed(verdict.kept, standalone, self.retriever.aliases, shown):
             cut = [f"{s.text} ({reason})" for s in verdict.kept]
             verdict = replace(verdict, kept=[], removed=[*verdict.removed, *cut])
-        timings = Timings(searched, preview, first, time.perf_counter() - started)
         if verdict.abstained or not verdict.kept:
-            yield self._abstain(base, passages, raw, verdict.removed, timings)
+            yield self._abstain(base, passages, raw, verdict.removed, timings())
             return
         account = other_account(verdict.kept, sentences, passages, standalone, self.verifier)
         kept = verdict.kept + ([account] if account else [])
@@ -102,19 +105,17 @@ class Pipeline:
         own = [s.passage for s in verdict.kept]
         judged = own if extractive else shown + [p for p in own if p not in shown]
         p_yes = support(self.generator, self._messages(asked, judged, earlier), " ".join(s.text for s in verdict.kept))
-        timings = Timings(searched, preview, first, time.perf_counter() - started)
         bar = self.settings.min_support_quoted if extractive else self.settings.min_support
         if p_yes is not None and p_yes < bar:
             removed = [*verdict.removed, f"{text} (the model does not find it stated: P(yes) {p_yes:.2f})"]
-            yield replace(self._abstain(base, passages, raw, removed, timings), support=p_yes)
+            yield replace(self._abstain(base, passages, raw, removed, timings()), support=p_yes)
             return
         orders = self._orders(kept, standalone, self._messages(asked, judged, earlier))
         if orders:
             kept = [s for s in kept if s not in orders]
             removed = [*verdict.removed, *orders.values()]
-            timings = Timings(searched, preview, first, time.perf_counter() - started)
             if not kept or self._unanswered(kept, standalone, shown):
-                yield replace(self._abstain(base, passages, raw, removed, timings), support=p_yes)
+                yield replace(self._abstain(base, passages, raw, removed, timings()), support=p_yes)
                 return
             verdict = replace(verdict, removed=removed)
             text = _marked(kept)
@@ -126,7 +127,7 @@ class Pipeline:
             sources=passages,
             raw=raw,
             removed=verdict.removed,
-            timings=timings,
+            timings=timings(),
             extractive=extractive,
             support=p_yes,
         )
