@@ -6,13 +6,17 @@ or language, which is why the model is asked rather than a list of phrases consu
 
 The replies are weighed, not generated: each is the share of the next-token probability that
 goes to "yes" rather than "no" (`Chooser.choose`), and the support is their mean (on the gold
-files the mean told right answers from wrong ones better than either alone). Both prompts begin
-with the answer prompt, so llama.cpp reuses its computed prefix and each check costs only its
-own few tokens; but a passage sentence quoted in place of a cut answer is judged with its own
-passage alone (the others could only mislead the judge about it), which is read anew. The
-pipeline cuts an answer whose support is below `AnswerSettings.min_support`, chosen on labelled
-answers (`python -m eval.calibrate`). A generator that cannot weigh replies (a scripted test
-model without a judge) is not asked.
+files the mean told right answers from wrong ones better than either alone). An answer to a
+question that stands alone is judged with the passages it cites and no others (they could only
+mislead the judge about it; on the gold files this told right answers from wrong ones better
+than every passage the model was shown), so where it cites fewer than it was shown, the prompt
+is read anew; where it cites them all, or where the judge is shown every passage (a follow-up's
+answer, or one to a question naming several sources: its cited passage alone lacks the rest),
+llama.cpp reuses the answer prompt's computed prefix and each check costs only its own few
+tokens. The pipeline cuts an answer whose support is below `AnswerSettings.min_support` (judged
+on every passage shown: `min_support_shown`; a quoted passage sentence: `min_support_quoted`),
+chosen on labelled answers. A generator that cannot weigh replies (a scripted test model
+without a judge) is not asked.
 """
 
 from __future__ import annotations

@@ -100,12 +100,20 @@ class Pipeline:
         account = other_account(verdict.kept, sentences, passages, standalone, self.verifier)
         kept = verdict.kept + ([account] if account else [])
         text = _marked(kept)
-        # The model's answer draws on every passage it was shown; a quoted sentence stands on its
-        # own passage, and the others could only mislead the judge about it.
+        # An answer to a question that stands alone, and a quoted sentence, stand on the passages
+        # they cite: the judge is shown those, in their numbered order, and no others, which could
+        # only mislead it. A follow-up's answer, and one to a question naming several sources, are
+        # judged with every passage the model was shown: the cited passage alone holds too little
+        # of what the conversation was about, or of what the other sources say.
         own = [s.passage for s in verdict.kept]
-        judged = own if extractive else shown + [p for p in own if p not in shown]
+        whole = bool(history or sources) and not extractive
+        judged = shown + [p for p in own if p not in shown] if whole else [p for p in passages if p in own]
         p_yes = support(self.generator, self._messages(asked, judged, earlier), " ".join(s.text for s in verdict.kept))
-        bar = self.settings.min_support_quoted if extractive else self.settings.min_support
+        bar = (
+            self.settings.min_support_quoted if extractive
+            else self.settings.min_support_shown if whole
+            else self.settings.min_support
+        )  # fmt: skip
         if p_yes is not None and p_yes < bar:
             removed = [*verdict.removed, f"{text} (the model does not find it stated: P(yes) {p_yes:.2f})"]
             yield replace(self._abstain(base, passages, raw, removed, timings()), support=p_yes)

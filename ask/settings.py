@@ -19,6 +19,8 @@ class AnswerSettings:
     min_overlap: float  # verification: share of the claim's words in the passage or the question
     min_support: float  # the model's P(yes) that the cited passages state the answer (ask/judge.py); below: abstain
     min_support_quoted: float  # the same for a quoted passage sentence, when the model's own words were all cut
+    min_support_shown: float = 0.45  # the same for an answer judged with every passage shown (a follow-up's,
+    # or one to a question naming several sources)
     min_news: float = 0.89  # the model's P(news, not instruction) for a sentence an answer's facts come from
     min_claims: float = 0.3289  # the claims' P(yes), combined, for "yes" (eval.calibrate_claims)
     claims_rule: str = "mean"  # how the claims' P(yes) are combined: "mean" or "min" (ask.claims.RULES)
@@ -29,4 +31,4 @@ class AnswerSettings:
         """These settings with one judge threshold for every answer (None: as they are)."""
         if min_support is None:
             return self
-        return replace(self, min_support=min_support, min_support_quoted=min_support)
+        return replace(self, min_support=min_support, min_support_quoted=min_support, min_support_shown=min_support)
