@@ -52,18 +52,9 @@ def test_right_answer_with_a_correct_citation(pipeline: Pipeline, question: str,
     assert answer.timings.first_token_s > 0 and answer.model.endswith(".gguf")
 
 
-MAYOR = pytest.param(
-    "Who is the mayor of Changsha?",
-    marks=pytest.mark.xfail(
-        strict=False,  # P(yes) sits on the threshold: it abstains on some CPUs (AMD EPYC, AVX2) and not others
-        reason="issue 13, open: the 1.5B judge gives 'Liu Xiaoming ... is the mayor of Changsha' P(yes) 0.45, "
-        "on the calibrated min_support (config.py), above it or below by llama.cpp's CPU variant; the threshold "
-        "is not moved for one question",
-    ),
-)
-
-
-@pytest.mark.parametrize("question", ["What did Kwasi Kwarteng say about Brexit?", MAYOR])
+# "Liu Xiaoming … is the mayor of Changsha" was kept at P(yes) 0.45 when the judge saw every passage shown;
+# judged on the passage it cites, its P(yes) is 0.41, below min_support 0.50 (README, "Answering")
+@pytest.mark.parametrize("question", ["What did Kwasi Kwarteng say about Brexit?", "Who is the mayor of Changsha?"])
 def test_abstains_when_the_articles_are_silent(pipeline: Pipeline, question: str) -> None:
     answer = pipeline.answer(question)
     assert answer.abstained and answer.text == "The articles don't say."

@@ -3,6 +3,7 @@ only if the rewrite still asks what the follow-up asks."""
 
 from __future__ import annotations
 
+import re
 from dataclasses import replace
 
 import pytest
@@ -112,3 +113,32 @@ def test_a_rewrite_must_ask_what_the_follow_up_asks(follow_up: str, rewritten: s
     from ask.followups import still_asks
 
     assert still_asks(follow_up, rewritten) is kept
+
+
+def test_a_follow_ups_answer_is_judged_with_every_passage_shown(retriever) -> None:
+    """Asked alone, an answer is judged on the passage it cites; asked as a follow-up, with every
+    passage the model was shown, and held to `min_support_shown`: its cited passage alone holds
+    too little of what the conversation was about (README, "Answering"). A question naming
+    several sources is judged as a follow-up is (tests/test_claims.py)."""
+    judged: list[list[str]] = []
+
+    def judge(m: list[dict]) -> float:
+        judged.append(re.findall(r"^\[(\d+)\] ", m[-1]["content"], re.M))
+        return 0.47  # between min_support_shown (0.45) and min_support (0.50)
+
+    def script(m: list[dict]) -> str:
+        if "Rewrite the last question" in m[-1]["content"]:
+            return "How much was trade between Hunan and the UK in 2018?\n"
+        return f"Trade reached $680 million in 2018 [{number_of(m, '$680')}]."
+
+    settings = replace(Config().answer, passage_margin=9.0)  # every selected passage shown
+    history = [("What do the articles say about Hunan and the UK?", "They cooperate on trade [1].")]
+    model = ScriptedModel(script, judge)
+    follow_up = Pipeline(retriever, model, settings).answer("And in 2018?", history=history)
+    shown = re.findall(r"^\[(\d+)\] ", model.prompts[1][-1]["content"], re.M)
+    assert len(shown) > 1 and judged and all(numbers == shown for numbers in judged)
+    assert not follow_up.abstained and "$680 million" in follow_up.text
+    judged.clear()
+    alone = Pipeline(retriever, ScriptedModel(script, judge), settings).answer(TRADE)
+    assert judged and all(len(numbers) == 1 for numbers in judged)
+    assert alone.abstained and "P(yes) 0.47" in alone.removed[-1]

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import re
+from dataclasses import replace
+
 import pytest
 
 from ask import Pipeline
@@ -80,3 +83,33 @@ def test_a_yes_no_question_about_what_no_article_names_abstains(retriever) -> No
 def test_without_a_judge_a_yes_no_question_is_written_and_checked(retriever) -> None:
     answer = Pipeline(retriever, ScriptedModel(lambda m: "The articles don't say."), Config().answer).answer(BOTH)
     assert answer.abstained and answer.raw == "The articles don't say."  # written, then read as usual
+
+
+def test_an_answer_to_a_question_naming_several_sources_is_judged_with_every_passage(retriever) -> None:
+    """Its cited passage alone lacks what the other sources say: the judge is shown every passage
+    the model was, and the answer held to `min_support_shown` (0.45); the same answer to a
+    question naming one source is judged on its cited passage and held to `min_support` (0.50)."""
+    judged: list[list[str]] = []
+
+    def judge(m: list[dict]) -> float:
+        judged.append(re.findall(r"^\[(\d+)\] ", m[-1]["content"], re.M))
+        return 0.47
+
+    def reply(m: list[dict]) -> str:  # the first sentence of China Daily's passage, cited
+        number = number_of(m, "| China Daily")
+        text = m[-1]["content"].split(f"[{number}] ")[1].split("\n")[1]
+        return f"{text.split('. ')[0].rstrip('.')} [{number}]."
+
+    settings = replace(Config().answer, passage_margin=9.0)  # every selected passage shown
+    both = "What did China Daily and Science and Technology Daily say about new energy vehicles?"
+    model = ScriptedModel(reply, judge)
+    answer = Pipeline(retriever, model, settings).answer(both)
+    shown = re.findall(r"^\[(\d+)\] ", model.prompts[0][-1]["content"], re.M)
+    assert len(shown) > 1 and judged and all(numbers == shown for numbers in judged)
+    assert not answer.abstained and [c.publisher for c in answer.citations] == ["China Daily"]
+    judged.clear()
+    one = Pipeline(retriever, ScriptedModel(reply, judge), settings).answer(
+        "What did China Daily say about new energy vehicles?"
+    )
+    assert judged and all(len(numbers) == 1 for numbers in judged)
+    assert one.abstained and "P(yes) 0.47" in one.removed[-1]
