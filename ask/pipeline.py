@@ -107,7 +107,7 @@ class Pipeline:
         # of what the conversation was about, or of what the other sources say.
         own = [s.passage for s in verdict.kept]
         whole = bool(history or sources) and not extractive
-        judged = shown + [p for p in own if p not in shown] if whole else [p for p in passages if p in own]
+        judged = (shown + [p for p in own if p not in shown]) if whole else [p for p in passages if p in own]
         p_yes = support(self.generator, self._messages(asked, judged, earlier), " ".join(s.text for s in verdict.kept))
         bar = (
             self.settings.min_support_quoted if extractive

@@ -119,7 +119,7 @@ def test_a_follow_ups_answer_is_judged_with_every_passage_shown(retriever) -> No
     """Asked alone, an answer is judged on the passage it cites; asked as a follow-up, with every
     passage the model was shown, and held to `min_support_shown`: its cited passage alone holds
     too little of what the conversation was about (README, "Answering"). A question naming
-    several sources is judged as a follow-up is (tests/test_claims.py)."""
+    several sources is judged as a follow-up is (tests/test_sources.py)."""
     judged: list[list[str]] = []
 
     def judge(m: list[dict]) -> float:
