@@ -73,6 +73,17 @@ def number_of(messages: list[dict], phrase: str) -> int:
     return next(int(b[1 : b.index("]")]) for b in blocks if b.startswith("[") and phrase in b)
 
 
+def shown_numbers(messages: list[dict]) -> list[str]:
+    """The numbers of the passages in the prompt's last message, in their order."""
+    return re.findall(r"^\[(\d+)\] ", messages[-1]["content"], re.M)
+
+
+def first_sentence(messages: list[dict], number: int) -> str:
+    """The first sentence of passage `number` shown to the model, without its full stop."""
+    text = messages[-1]["content"].split(f"[{number}] ")[1].split("\n")[1]
+    return text.split(". ")[0].rstrip(".")
+
+
 def quote_first_passage(messages: list[dict]) -> str:
     """A reply the verifier keeps: the first sentence of passage [1], cited; or the abstention."""
     match = re.search(r"^\[1\] [^\n]*\n(.+?[.!?])(\s|$)", messages[-1]["content"], re.M | re.S)

@@ -3,7 +3,6 @@ only if the rewrite still asks what the follow-up asks."""
 
 from __future__ import annotations
 
-import re
 from dataclasses import replace
 
 import pytest
@@ -11,7 +10,7 @@ import pytest
 from ask import Pipeline
 from config import Config
 from tests.answering import TRADE
-from tests.fakes import ScriptedModel, number_of
+from tests.fakes import ScriptedModel, number_of, shown_numbers
 
 
 def test_follow_up_is_condensed_through_the_model(retriever) -> None:
@@ -123,7 +122,7 @@ def test_a_follow_ups_answer_is_judged_with_every_passage_shown(retriever) -> No
     judged: list[list[str]] = []
 
     def judge(m: list[dict]) -> float:
-        judged.append(re.findall(r"^\[(\d+)\] ", m[-1]["content"], re.M))
+        judged.append(shown_numbers(m))
         return 0.47  # between min_support_shown (0.45) and min_support (0.50)
 
     def script(m: list[dict]) -> str:
@@ -135,7 +134,7 @@ def test_a_follow_ups_answer_is_judged_with_every_passage_shown(retriever) -> No
     history = [("What do the articles say about Hunan and the UK?", "They cooperate on trade [1].")]
     model = ScriptedModel(script, judge)
     follow_up = Pipeline(retriever, model, settings).answer("And in 2018?", history=history)
-    shown = re.findall(r"^\[(\d+)\] ", model.prompts[1][-1]["content"], re.M)
+    shown = shown_numbers(model.prompts[1])
     assert len(shown) > 1 and judged and all(numbers == shown for numbers in judged)
     assert not follow_up.abstained and "$680 million" in follow_up.text
     judged.clear()

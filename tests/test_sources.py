@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from dataclasses import replace
 
 import pytest
@@ -12,7 +11,7 @@ from ask.sources import named_sources
 from config import Config
 from index import build_index, open_retriever
 from tests.conftest import SEEDS
-from tests.fakes import FakeEmbedder, ScriptedModel, number_of
+from tests.fakes import FakeEmbedder, ScriptedModel, first_sentence, number_of, shown_numbers
 
 BOTH = "Did both China Daily and Science and Technology Daily report on new energy vehicles?"
 
@@ -56,8 +55,7 @@ def test_a_claim_may_name_every_source_the_question_names(retriever) -> None:
 
     def one_reply(m: list[dict]) -> str:  # the words of China Daily's passage, said of Kwasi Kwarteng
         number = number_of(m, "| China Daily")
-        text = m[-1]["content"].split(f"[{number}] ")[1].split("\n")[1]
-        return f"Kwasi Kwarteng: {text.split('. ')[0].rstrip('.')} [{number}]."
+        return f"Kwasi Kwarteng: {first_sentence(m, number)} [{number}]."
 
     alone = Pipeline(retriever, ScriptedModel(one_reply), Config().answer).answer(one)
     assert "its article never names kwasi kwarteng" in alone.removed[0]
@@ -92,19 +90,18 @@ def test_an_answer_to_a_question_naming_several_sources_is_judged_with_every_pas
     judged: list[list[str]] = []
 
     def judge(m: list[dict]) -> float:
-        judged.append(re.findall(r"^\[(\d+)\] ", m[-1]["content"], re.M))
+        judged.append(shown_numbers(m))
         return 0.47
 
     def reply(m: list[dict]) -> str:  # the first sentence of China Daily's passage, cited
         number = number_of(m, "| China Daily")
-        text = m[-1]["content"].split(f"[{number}] ")[1].split("\n")[1]
-        return f"{text.split('. ')[0].rstrip('.')} [{number}]."
+        return f"{first_sentence(m, number)} [{number}]."
 
     settings = replace(Config().answer, passage_margin=9.0)  # every selected passage shown
     both = "What did China Daily and Science and Technology Daily say about new energy vehicles?"
     model = ScriptedModel(reply, judge)
     answer = Pipeline(retriever, model, settings).answer(both)
-    shown = re.findall(r"^\[(\d+)\] ", model.prompts[0][-1]["content"], re.M)
+    shown = shown_numbers(model.prompts[0])
     assert len(shown) > 1 and judged and all(numbers == shown for numbers in judged)
     assert not answer.abstained and [c.publisher for c in answer.citations] == ["China Daily"]
     judged.clear()
