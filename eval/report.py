@@ -12,6 +12,7 @@ QUALITY = [
     ("answer_f1", "answer F1", None),
     ("citation_precision", "citation precision", 0.95),
     ("citation_recall", "citation recall", 0.90),
+    ("quote_accuracy", "highlight holds answer", None),
     ("abstention_precision", "abstention precision", 0.90),
     ("abstention_recall", "abstention recall", 0.90),
     ("retrieval_hit@5", "retrieval hit@5", None),

@@ -89,6 +89,17 @@ def good_citations(answer: Answer, gold: Gold) -> list[bool]:
     return [Path(c.path).name in gold.sources and contains_answer(c.passage, gold.answers) for c in answer.citations]
 
 
+def quote_holds_answer(answer: Answer, gold: Gold) -> bool | None:
+    """Does the sentence the page highlights in a cited passage (a citation's quote) hold an
+    acceptable answer? None where the question does not count: an answer that is not right, and a
+    yes or no, which no sentence writes."""
+    if gold.unanswerable or answer.abstained or not contains_answer(strip_markers(answer.text), gold.answers):
+        return None
+    if all(normalize(a) in YES_NO for a in gold.answers):
+        return None
+    return any(contains_answer(c.quote, gold.answers) for c in answer.citations)
+
+
 def percentile(values: list[float], q: float) -> float | None:
     """The value at quantile `q` (0.5 is the median) by nearest rank; None for no values."""
     if not 0 <= q <= 1:
@@ -146,6 +157,7 @@ def score(results: list[tuple[Gold, Answer, list[str]]]) -> dict:
     correct = [not a.abstained and contains_answer(strip_markers(a.text), g.answers) for g, a, _ in answerable]
     citations = [good_citations(a, g) for g, a, _ in answerable]
     abstained = [a for _, a, _ in results if a.abstained]
+    quoted = [q for g, a, _ in answerable if (q := quote_holds_answer(a, g)) is not None]
     first_rank = [next((i for i, name in enumerate(r[:10]) if name in g.sources), None) for g, _, r in answerable]
     generated = [a.timings for _, a, _ in results if a.timings.first_token_s > 0]
     return {
@@ -158,6 +170,7 @@ def score(results: list[tuple[Gold, Answer, list[str]]]) -> dict:
         ) if answerable else None,
         "citation_precision": _ratio(sum(sum(c) for c in citations), sum(len(c) for c in citations)),
         "citation_recall": _ratio(sum(ok and any(c) for ok, c in zip(correct, citations, strict=True)), len(correct)),
+        "quote_accuracy": _ratio(sum(quoted), len(quoted)),
         "abstention_precision": _ratio(sum(a.abstained for _, a in unanswerable), len(abstained)),
         "abstention_recall": _ratio(sum(a.abstained for _, a in unanswerable), len(unanswerable)),
         "retrieval_hit@5": _ratio(sum(r is not None and r < 5 for r in first_rank), len(answerable)),

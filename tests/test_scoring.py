@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from ask import ABSTAIN_TEXT, Answer, Citation, Timings
-from eval.scoring import Gold, GoldFormatError, good_citations, load_gold, verifier_table
+from eval.scoring import Gold, GoldFormatError, good_citations, load_gold, quote_holds_answer, verifier_table
 
 ASKED = Timings(0.1, 0.1, 0.5, 1.0)
 
@@ -59,6 +59,31 @@ def test_a_citation_is_good_where_its_passage_holds_the_answer_in_a_gold_source(
     yes = answer("Yes. [1] [2]", "Yes")
     yes.citations.extend([cited("a.txt", "It was held via video link."), cited("b.txt", "There was no video.")])
     assert good_citations(yes, held) == [True, False]
+
+
+def highlighted(passage: str, quote: str) -> Citation:
+    start = passage.index(quote)
+    return Citation(
+        1, "d", "T", None, None, "/articles/a.txt", None, 0, len(passage), passage, quote, start, start + len(quote)
+    )
+
+
+def test_the_highlight_holds_the_answer_where_its_sentence_writes_it() -> None:
+    passage = "In 2018, trade reached $680 million. Hunan was home to $220 million paid-in investment."
+    investment = Gold("i", "How much was paid in?", ("220 million",), ("a.txt",), False)
+    right = answer("$220 million [1]", "$220 million [1]")
+    right.citations.append(highlighted(passage, "Hunan was home to $220 million paid-in investment."))
+    assert quote_holds_answer(right, investment) is True
+    elsewhere = answer("$220 million [1]", "$220 million [1]")
+    elsewhere.citations.append(highlighted(passage, "In 2018, trade reached $680 million."))
+    assert quote_holds_answer(elsewhere, investment) is False
+    # Not counted: a wrong answer, an abstention, an unanswerable question, a yes or no.
+    wrong = answer("$680 million [1]", "$680 million [1]")
+    wrong.citations.append(highlighted(passage, "In 2018, trade reached $680 million."))
+    assert quote_holds_answer(wrong, investment) is None
+    assert quote_holds_answer(answer(ABSTAIN_TEXT, "", abstained=True), investment) is None
+    assert quote_holds_answer(right, SILENT) is None
+    assert quote_holds_answer(answer("Yes. [1]", "Yes"), Gold("y", "Was it paid?", ("yes",), ("a.txt",), False)) is None
 
 
 def test_a_conversation_record_keeps_its_earlier_turns(tmp_path: Path) -> None:
