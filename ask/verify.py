@@ -4,7 +4,8 @@ A sentence is supported by a passage when every number and name in it appears in
 its title, date and publisher, or the question itself; names in any of their forms, ask/names.py;
 the article's date only as a whole date, "August 5, 2019", never a year or day of it alone),
 nearly all its other words are in the passage or the question, and its embedding is close to one
-of the passage's sentences. The question's words never count against it: a right answer is not cut
+of the passage's sentences. The sentence it stands on, the one the page highlights, is the one
+that writes its facts (`_holding`). The question's words never count against it: a right answer is not cut
 for repeating how it was asked, but a sentence whose subject is a name the question gives must
 cite an article that names it (`unbound_names`), unless the question names several sources. A
 citation that fails is re-pointed to a passage that supports the sentence; a sentence nothing
@@ -128,7 +129,7 @@ class Verifier:
         similarity = np.array([[v @ s.vector for s in evidence] for v in vectors])  # (2, sentences)
         if similarity.max() < self.min_similarity:
             return None, "it says something else than the passage"
-        return evidence[int(np.argmax(similarity[0]))], ""
+        return evidence[_holding(rest, question, evidence, similarity[0])], ""
 
     def verify(self, answer: str, passages: list[Passage], question: str, several_sources: bool = False) -> Verdict:
         claims = parse_claims(answer)
@@ -192,6 +193,21 @@ class Verifier:
         return Verdict([], [], abstained=False)
 
 
+def _holding(claim: str, question: str, evidence: tuple[Sentence, ...], similarity: np.ndarray) -> int:
+    """The index of the sentence the claim stands on: of the evidence sentences, the one holding
+    the most of the claim's numbers and names that the question did not give ("$220 million"
+    stands on the sentence that writes it, not on a nearer one about $680 million), and of those
+    the one most similar to the claim; by similarity alone for a claim with no such fact."""
+    held = [_held(s.text, claim, question) for s in evidence]
+    return max(range(len(evidence)), key=lambda i: (held[i], similarity[i]))
+
+
+def _held(text: str, claim: str, question: str) -> int:
+    """How many of the claim's numbers and names that the question did not give the text holds."""
+    new_numbers, new_names = numbers(claim) - numbers(question), names(claim) - names(question)
+    return len(numbers(text) & new_numbers) + sum(present(n, text) for n in new_names)
+
+
 def unnamed_given(question: str, evidence: str) -> tuple[list[str], int]:
     """The numbers and names the question gives that the evidence (articles' text and headers)
     never mentions, numbers first, and how many numbers and names it gives."""
@@ -227,11 +243,7 @@ def unbound_names(claim: str, question: str, document: Document) -> list[str]:
 def fact_sentences(claim: Supported, question: str) -> list[Sentence]:
     """The sentences of the claim's passage its facts come from: its supporting sentence and
     each one holding a number or name of the claim that the question did not give."""
-    new_numbers, new_names = numbers(claim.text) - numbers(question), names(claim.text) - names(question)
-    holding = [
-        s for s in claim.passage.sentences
-        if numbers(s.text) & new_numbers or any(present(n, s.text) for n in new_names)
-    ]  # fmt: skip
+    holding = [s for s in claim.passage.sentences if _held(s.text, claim.text, question)]
     return list({(s.document.id, s.start): s for s in [claim.quote, *holding]}.values())
 
 

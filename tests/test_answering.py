@@ -3,15 +3,18 @@
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
 
 from ask import ABSTAIN_TEXT, BadQuestion, Preview, Token
+from ask.passages import Passage, Sentence
 from ask.prompts import MissingSlot, render
-from ask.verify import parse_claims
+from ask.verify import Verifier, parse_claims
+from ingest import Document
 from tests.answering import TRADE, ask
-from tests.fakes import number_of, shown_numbers
+from tests.fakes import FakeEmbedder, number_of, shown_numbers
 
 
 def test_right_answer_keeps_its_citation(retriever) -> None:
@@ -259,3 +262,24 @@ def test_an_article_shown_twice_has_one_header(retriever) -> None:
     assert repeated, prompt  # the trade article gives two of the passages
     firsts = [h for _, h in headers if not h.startswith("same article as [")]
     assert len(firsts) == len(set(firsts))
+
+
+def test_the_highlighted_sentence_is_the_one_holding_the_answers_facts() -> None:
+    """A bare figure is near many sentences: the sentence a claim stands on (the one the page
+    highlights) is the one that writes its numbers and names, whichever is nearest; a claim with
+    no fact the question lacks is matched by nearness alone."""
+    embedder = FakeEmbedder()
+    trade = "In 2018, trade between the two sides reached $680 million."
+    investment = "By the end of 2018, Hunan was home to $220 million paid-in investment."
+    doc = Document(id="d", title="Hunan and the UK", text=f"{trade} {investment}", path="d")
+    nearest = embedder.encode(["$220 million", "Hunan was home to investment."])  # each given to the trade sentence
+    sentences = (Sentence(doc, 0, len(trade), 1.0, nearest[0]),
+                 Sentence(doc, len(trade) + 1, len(doc.text), 1.0, embedder.encode([investment])[0]))  # fmt: skip
+    verifier = Verifier(embedder, 0.3, 0.8, 1.0)
+    question = "How much paid-in investment was Hunan home to by the end of 2018?"
+    (kept,) = verifier.verify("$220 million [1].", [Passage(1, doc, sentences)], question).kept
+    assert kept.quote.text == investment
+    sentences = (replace(sentences[0], vector=nearest[1]), sentences[1])
+    question = "What was Hunan home to by the end of 2018?"
+    (kept,) = verifier.verify("Hunan was home to investment [1].", [Passage(1, doc, sentences)], question).kept
+    assert kept.quote.text == trade

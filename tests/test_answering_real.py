@@ -40,6 +40,8 @@ def pipeline(index_dir: Path) -> Pipeline:
         ("How many new energy vehicle manufacturers are there in Hunan?", "13", "001"),
         ("Who was China's minister of industry and information technology at the dialogue?", "Xiao Yaqing", "002"),
         ("How many collaborative projects has the Research and Innovation Partnership Fund supported?", "460", "003"),
+        # the nearest sentence to a bare "$220 million" is the one about $680 million of trade
+        ("How much paid-in investment from the UK was Hunan home to by the end of 2018?", "220 million", "000"),
     ],
 )
 def test_right_answer_with_a_correct_citation(pipeline: Pipeline, question: str, expected: str, seed: str) -> None:
@@ -48,7 +50,7 @@ def test_right_answer_with_a_correct_citation(pipeline: Pipeline, question: str,
     assert answer.citations
     for citation in answer.citations:
         assert Path(citation.path).name.startswith(seed)
-        assert expected in citation.passage and citation.quote in citation.passage
+        assert citation.quote in citation.passage and expected in citation.quote  # the sentence highlighted
     assert answer.timings.first_token_s > 0 and answer.model.endswith(".gguf")
 
 
