@@ -8,7 +8,15 @@ from pathlib import Path
 import pytest
 
 from ask import ABSTAIN_TEXT, Answer, Citation, Timings
-from eval.scoring import Gold, GoldFormatError, good_citations, load_gold, quote_holds_answer, verifier_table
+from eval.scoring import (
+    Gold,
+    GoldFormatError,
+    contains_answer,
+    good_citations,
+    load_gold,
+    quote_holds_answer,
+    verifier_table,
+)
 
 ASKED = Timings(0.1, 0.1, 0.5, 1.0)
 
@@ -59,6 +67,12 @@ def test_a_citation_is_good_where_its_passage_holds_the_answer_in_a_gold_source(
     yes = answer("Yes. [1] [2]", "Yes")
     yes.citations.extend([cited("a.txt", "It was held via video link."), cited("b.txt", "There was no video.")])
     assert good_citations(yes, held) == [True, False]
+
+
+def test_a_possessive_does_not_hide_the_name_it_follows() -> None:
+    assert contains_answer("Mao Zedong's hometown is Hunan.", ("Mao Zedong",))
+    assert contains_answer("It is Hunan’s.", ("Hunan",)) and contains_answer("Hunan", ("Hunan's",))
+    assert not contains_answer("Mao Zedongs were", ("Mao Zedong",)) and not contains_answer("Maoist", ("Mao",))
 
 
 def highlighted(passage: str, quote: str) -> Citation:
