@@ -11,6 +11,7 @@ import json
 import re
 import statistics
 import string
+import unicodedata
 from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
@@ -67,9 +68,15 @@ _POSSESSIVE = re.compile(r"(?<=\w)['’]s\b")
 def contains_answer(text: str, answers: tuple[str, ...]) -> bool:
     """Does the text hold one of the answers, both normalised (`normalize`), a possessive "'s" set
     aside in each ("Mao Zedong's hometown" holds "Mao Zedong": SQuAD's normalisation alone would
-    read "zedongs")?"""
-    norm = f" {normalize(_POSSESSIVE.sub('', text))} "
-    return any(f" {normalize(_POSSESSIVE.sub('', a))} " in norm for a in answers if normalize(a))
+    read "zedongs") and punctuation outside ASCII removed as SQuAD removes ASCII's ("‘mutual
+    benefit’" holds "mutual benefit")?"""
+    norm = f" {normalize(_plain(text))} "
+    return any(f" {normalize(_plain(a))} " in norm for a in answers if normalize(a))
+
+
+def _plain(text: str) -> str:
+    text = _POSSESSIVE.sub("", text)
+    return "".join(ch for ch in text if ch.isascii() or not unicodedata.category(ch).startswith("P"))
 
 
 def token_f1(prediction: str, answers: tuple[str, ...]) -> float:

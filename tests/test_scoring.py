@@ -69,10 +69,12 @@ def test_a_citation_is_good_where_its_passage_holds_the_answer_in_a_gold_source(
     assert good_citations(yes, held) == [True, False]
 
 
-def test_a_possessive_does_not_hide_the_name_it_follows() -> None:
+def test_a_possessive_or_punctuation_outside_ascii_does_not_hide_an_answer() -> None:
     assert contains_answer("Mao Zedong's hometown is Hunan.", ("Mao Zedong",))
     assert contains_answer("It is Hunan’s.", ("Hunan",)) and contains_answer("Hunan", ("Hunan's",))
     assert not contains_answer("Mao Zedongs were", ("Mao Zedong",)) and not contains_answer("Maoist", ("Mao",))
+    assert contains_answer("In line with the principle of ‘mutual benefit’, we will…", ("mutual benefit",))
+    assert contains_answer("«Liu Xiaoming» spoke.", ("Liu Xiaoming",)) and not contains_answer("Liu—Xiao", ("Liu",))
 
 
 def highlighted(passage: str, quote: str) -> Citation:
