@@ -5,17 +5,17 @@ its title, date and publisher, or the question itself; names in any of their for
 the article's date only as a whole date, "August 5, 2019", never a year or day of it alone),
 nearly all its other words are in the passage or the question, and its embedding is close to one
 of the passage's sentences. The sentence it stands on, the one the page highlights, is the one
-that writes its facts (`_holding`). The question's words never count against it: a right answer is not cut
-for repeating how it was asked, but a sentence whose subject is a name the question gives must
-cite an article that names it (`unbound_names`), unless the question names several sources. A
+that writes its facts (`_holding`). The question's words never count against it: a right answer is
+not cut for repeating how it was asked, but a sentence whose subject is a name the question gives
+must cite an article that names it (`unbound_names`), unless the question names several sources. A
 citation that fails is re-pointed to a passage that supports the sentence; a sentence nothing
 supports is removed. Markers that point at no passage never survive. Whether a passage sentence
 reports news or gives the model an order is the model's judgement, asked of the sentences an
 answer's facts come from (`fact_sentences`, ask/judge.py).
 
-Whether the supported sentences answer the question is checked on the facts it asks for (a
-number, a date, a name, a place; yes or no only to a yes/no question) and on the question's own
-numbers and names, nearly all of which the articles must hold; the model's own judgement of the answer
+Whether the supported sentences answer the question is checked on the facts it asks for (a number,
+a date, a name, a place; yes or no only to a yes/no question) and on the question's own numbers
+and names, nearly all of which the articles must hold; the model's own judgement of the answer
 (ask/judge.py) comes after, in the pipeline.
 """
 
@@ -198,13 +198,19 @@ def _holding(claim: str, question: str, evidence: tuple[Sentence, ...], similari
     the most of the claim's numbers and names that the question did not give ("$220 million"
     stands on the sentence that writes it, not on a nearer one about $680 million), and of those
     the one most similar to the claim; by similarity alone for a claim with no such fact."""
-    held = [_held(s.text, claim, question) for s in evidence]
+    facts = _new_facts(claim, question)
+    held = [_held(s.text, facts) for s in evidence]
     return max(range(len(evidence)), key=lambda i: (held[i], similarity[i]))
 
 
-def _held(text: str, claim: str, question: str) -> int:
-    """How many of the claim's numbers and names that the question did not give the text holds."""
-    new_numbers, new_names = numbers(claim) - numbers(question), names(claim) - names(question)
+def _new_facts(claim: str, question: str) -> tuple[set[str], set[str]]:
+    """The claim's numbers and names that the question did not give."""
+    return numbers(claim) - numbers(question), names(claim) - names(question)
+
+
+def _held(text: str, facts: tuple[set[str], set[str]]) -> int:
+    """How many of `facts` (`_new_facts`) the text holds."""
+    new_numbers, new_names = facts
     return len(numbers(text) & new_numbers) + sum(present(n, text) for n in new_names)
 
 
@@ -243,7 +249,8 @@ def unbound_names(claim: str, question: str, document: Document) -> list[str]:
 def fact_sentences(claim: Supported, question: str) -> list[Sentence]:
     """The sentences of the claim's passage its facts come from: its supporting sentence and
     each one holding a number or name of the claim that the question did not give."""
-    holding = [s for s in claim.passage.sentences if _held(s.text, claim.text, question)]
+    facts = _new_facts(claim.text, question)
+    holding = [s for s in claim.passage.sentences if _held(s.text, facts)]
     return list({(s.document.id, s.start): s for s in [claim.quote, *holding]}.values())
 
 
