@@ -117,7 +117,8 @@ class Verifier:
         if misread := misread_units(rest, local, question):  # "$460 million" is not "460 projects"
             return None, f"the passage does not write {', '.join(misread)}"
         # Names must be in the passage; the question's own names are checked for the whole answer.
-        if not all(present(n, local) for n in names(rest) - names(question)):
+        facts = _new_facts(rest, question)
+        if not all(present(n, local) for n in facts[1]):
             return None, "a name is not in the passage"
         if not several_sources and (unbound := unbound_names(rest, question, passage.document)):
             return None, f"its article never names {', '.join(unbound)}"
@@ -129,7 +130,7 @@ class Verifier:
         similarity = np.array([[v @ s.vector for s in evidence] for v in vectors])  # (2, sentences)
         if similarity.max() < self.min_similarity:
             return None, "it says something else than the passage"
-        return evidence[_holding(rest, question, evidence, similarity[0])], ""
+        return evidence[_holding(facts, evidence, similarity[0])], ""
 
     def verify(self, answer: str, passages: list[Passage], question: str, several_sources: bool = False) -> Verdict:
         claims = parse_claims(answer)
@@ -193,12 +194,12 @@ class Verifier:
         return Verdict([], [], abstained=False)
 
 
-def _holding(claim: str, question: str, evidence: tuple[Sentence, ...], similarity: np.ndarray) -> int:
-    """The index of the sentence the claim stands on: of the evidence sentences, the one holding
-    the most of the claim's numbers and names that the question did not give ("$220 million"
-    stands on the sentence that writes it, not on a nearer one about $680 million), and of those
-    the one most similar to the claim; by similarity alone for a claim with no such fact."""
-    facts = _new_facts(claim, question)
+def _holding(facts: tuple[set[str], set[str]], evidence: tuple[Sentence, ...], similarity: np.ndarray) -> int:
+    """The index of the sentence a claim stands on: of the evidence sentences, the one holding
+    the most of the claim's numbers and names that the question did not give (`facts`:
+    `_new_facts`; "$220 million" stands on the sentence that writes it, not on a nearer one about
+    $680 million), and of those the one most similar to the claim; by similarity alone for a
+    claim with no such fact."""
     held = [_held(s.text, facts) for s in evidence]
     return max(range(len(evidence)), key=lambda i: (held[i], similarity[i]))
 

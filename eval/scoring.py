@@ -97,7 +97,7 @@ YES_NO = ("yes", "no")  # gold answers that no passage writes, and any passage "
 def good_citations(answer: Answer, gold: Gold) -> list[bool]:
     """For each citation: does it point into a gold source at a passage holding an acceptable
     answer? A yes or no is not written in the passage that backs it: there, the gold source."""
-    if gold.answers and all(normalize(a) in YES_NO for a in gold.answers):
+    if _yes_or_no(gold):
         return [Path(c.path).name in gold.sources for c in answer.citations]
     return [Path(c.path).name in gold.sources and contains_answer(c.passage, gold.answers) for c in answer.citations]
 
@@ -108,9 +108,14 @@ def quote_holds_answer(answer: Answer, gold: Gold) -> bool | None:
     yes or no, which no sentence writes."""
     if gold.unanswerable or answer.abstained or not contains_answer(strip_markers(answer.text), gold.answers):
         return None
-    if all(normalize(a) in YES_NO for a in gold.answers):
+    if _yes_or_no(gold):
         return None
     return any(contains_answer(c.quote, gold.answers) for c in answer.citations)
+
+
+def _yes_or_no(gold: Gold) -> bool:
+    """Is every acceptable answer a bare yes or no?"""
+    return bool(gold.answers) and all(normalize(a) in YES_NO for a in gold.answers)
 
 
 def percentile(values: list[float], q: float) -> float | None:
